@@ -1,0 +1,112 @@
+// Reading and writing *.dtm files: the container of spec/container.md.
+//
+// Both directions stream: memory does not grow with the number of records.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "dtm/digest.h"
+#include "dtm/status.h"
+#include "dtm/v1/manifest.pb.h"
+
+namespace dtm {
+
+// The 8 bytes every *.dtm file starts with (spec/container.md, "Preamble").
+inline constexpr std::string_view kContainerMagic{"\x89" "DTM\r\n\x1a\n", 8};
+inline constexpr uint32_t kContainerVersion = 1;
+inline constexpr std::string_view kSchemaId = "dtm/v1";
+
+// Limits a reader enforces before it allocates or decompresses anything
+// (spec/container.md, "Limits"). Exceeding one is kLimitExceeded.
+struct ContainerLimits {
+  uint32_t max_header_bytes = 16u << 20;
+  uint32_t max_record_bytes = 4u << 20;
+  uint32_t max_frame_bytes = 8u << 20;  // uncompressed bytes of one frame
+  uint32_t max_frame_records = 1u << 20;
+  uint64_t max_sources = 1u << 20;
+};
+
+// Writes one manifest. Records go to a temporary file beside `path`; Finish()
+// writes the complete file to another temporary file, fsyncs it and renames it
+// over `path`. If Finish() is not reached (error, destruction), `path` is left
+// untouched and the temporary files are removed.
+// Not thread-safe.
+class ManifestWriter {
+ public:
+  static StatusOr<std::unique_ptr<ManifestWriter>> Create(const std::string& path);
+  ~ManifestWriter();
+  ManifestWriter(const ManifestWriter&) = delete;
+  ManifestWriter& operator=(const ManifestWriter&) = delete;
+
+  // Appends one record, serialized deterministically. Records MUST come in
+  // canonical order; a record out of order, a duplicate source id or path, or a
+  // file naming an unknown source is kInvalidArgument and the writer is then
+  // unusable.
+  Status Add(const v1::Record& record);
+
+  // Completes the manifest. Sets header.schema, record_count, totals,
+  // composition and merkle_root from the records; the other header fields are
+  // written as given. Returns the header as written.
+  StatusOr<v1::Header> Finish(v1::Header header);
+
+ private:
+  struct Impl;
+  explicit ManifestWriter(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Reads one manifest record by record. Open() reads and checks the preamble and
+// the header; Next() yields records; after the last record the footer is checked
+// (counts and the digest of the whole file), so a truncated or damaged file is
+// always reported, at the latest when Next() reaches the end.
+// Not thread-safe.
+class ManifestReader {
+ public:
+  static StatusOr<std::unique_ptr<ManifestReader>> Open(const std::string& path,
+                                                        const ContainerLimits& limits = {});
+  ~ManifestReader();
+  ManifestReader(const ManifestReader&) = delete;
+  ManifestReader& operator=(const ManifestReader&) = delete;
+
+  const v1::Header& header() const;
+  // The header exactly as stored.
+  std::string_view header_bytes() const;
+
+  // Sets *record to the next record's bytes as stored (valid until the next call)
+  // and returns true, or returns false at the clean end of the file. Errors name
+  // the file and the record index.
+  StatusOr<bool> Next(std::string_view* record);
+  // Like Next(), and also decodes the record. Decoding errors are kCorruption.
+  StatusOr<bool> Next(v1::Record* record);
+
+  // Number of records returned so far.
+  uint64_t records_read() const;
+  // SHA-256 of the whole file. REQUIRES: Next() has returned false.
+  Sha256Digest file_sha256() const;
+  const std::string& path() const;
+
+ private:
+  struct Impl;
+  explicit ManifestReader(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// The result of a complete integrity check.
+struct ManifestIntegrity {
+  v1::Header header;
+  Sha256Digest merkle_root{};  // recomputed from the records
+  Sha256Digest file_sha256{};
+  uint64_t records = 0;
+};
+
+// Reads a whole manifest and checks everything a reader can check without keys:
+// framing and footer, canonical order, record validity, and that the header's
+// record_count, totals, composition and merkle_root equal what the records give.
+// The first failure is returned (kCorruption or kLimitExceeded) naming the place.
+StatusOr<ManifestIntegrity> CheckManifest(const std::string& path,
+                                          const ContainerLimits& limits = {});
+
+}  // namespace dtm

@@ -1,0 +1,62 @@
+// SHA-256 digests of bytes and files (OpenSSL behind the crypto layer).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "dtm/status.h"
+
+namespace dtm {
+
+using Sha256Digest = std::array<uint8_t, 32>;
+
+// Incremental SHA-256. Not thread-safe; one per thread.
+class Sha256 {
+ public:
+  Sha256();
+  ~Sha256();
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
+
+  void Update(const void* data, size_t len);
+  void Update(std::string_view data) { Update(data.data(), data.size()); }
+  // Returns the digest and resets the object for reuse.
+  Sha256Digest Finish();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+Sha256Digest Sha256Of(std::string_view data);
+
+// Lower-case hex of bytes.
+std::string ToHex(const void* data, size_t len);
+inline std::string ToHex(const Sha256Digest& d) { return ToHex(d.data(), d.size()); }
+inline std::string ToHex(std::string_view bytes) { return ToHex(bytes.data(), bytes.size()); }
+
+// Parses exactly 64 hex digits (either case); an optional "sha256:" prefix is accepted.
+StatusOr<Sha256Digest> ParseSha256Hex(std::string_view text);
+
+inline std::string_view AsBytes(const Sha256Digest& d) {
+  return {reinterpret_cast<const char*>(d.data()), d.size()};
+}
+// REQUIRES: bytes.size() == 32.
+Sha256Digest DigestFromBytes(std::string_view bytes);
+
+// What HashFile found.
+struct FileDigest {
+  uint64_t size = 0;
+  Sha256Digest sha256{};
+};
+
+// Hashes a regular file by reading it in large blocks. Fails with kIOError if the
+// file cannot be read, and with kVerificationFailed if its size or modification
+// time changed while it was read (the content recorded would not be trustworthy).
+// `buffer` is scratch space the caller may reuse across calls (thread-local).
+StatusOr<FileDigest> HashFile(const std::string& path, std::string* buffer = nullptr);
+
+}  // namespace dtm
