@@ -1,10 +1,63 @@
-// dtm: the command-line client of libmanifest. Each subcommand lives in its own
-// file (cmd_*.cc) and registers itself in commands.cc.
+// dtm: the command-line client of libmanifest.
+#include <algorithm>
 #include <cstdio>
+#include <vector>
+
+#include "command.h"
+
+namespace dtm::cli {
+namespace {
+
+std::vector<CommandSpec>& Registry() {
+  static std::vector<CommandSpec> commands;
+  return commands;
+}
+
+}  // namespace
+
+bool RegisterCommand(CommandSpec spec) {
+  Registry().push_back(std::move(spec));
+  return true;
+}
+
+int ReportError(const char* command, const Status& status) {
+  std::fprintf(stderr, "dtm %s: %s\n", command, status.message().c_str());
+  if (status.code() == StatusCode::kVerificationFailed) return kExitFailed;
+  if (status.code() == StatusCode::kInternal) return kExitOutputError;
+  return kExitBadInput;
+}
+
+int ReportOutputError(const char* command, const Status& status) {
+  std::fprintf(stderr, "dtm %s: %s\n", command, status.message().c_str());
+  return kExitOutputError;
+}
+
+}  // namespace dtm::cli
 
 int main(int argc, char** argv) {
-  (void)argc;
-  (void)argv;
-  std::fprintf(stderr, "dtm: no command yet\n");
-  return 2;
+  using namespace dtm::cli;
+  CLI::App app{"dtm: build, sign and verify Dataset Transparency Manifests", "dtm"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("dtm ") + DTM_CLI_VERSION);
+  app.footer(
+      "Exit codes: 0 ok, 1 check failed, 2 bad usage or input, 3 output error. See spec/cli.md.");
+
+  auto& commands = Registry();
+  std::sort(commands.begin(), commands.end(),
+            [](const CommandSpec& a, const CommandSpec& b) { return a.order < b.order; });
+  std::function<int()> run;
+  for (const CommandSpec& spec : commands) {
+    CLI::App* sub = app.add_subcommand(spec.name, spec.description);
+    auto fn = spec.setup(sub);
+    sub->callback([&run, fn] { run = fn; });
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // Help and version go to stdout with 0; usage errors to stderr with 2.
+    int rc = app.exit(e);
+    return rc == 0 ? kExitOk : kExitBadInput;
+  }
+  if (!run) return kExitBadInput;
+  return run();
 }

@@ -5,14 +5,22 @@ namespace dtm {
 namespace {
 const char* CodeName(StatusCode code) {
   switch (code) {
-    case StatusCode::kOk: return "OK";
-    case StatusCode::kInvalidArgument: return "Invalid argument";
-    case StatusCode::kNotFound: return "Not found";
-    case StatusCode::kCorruption: return "Corruption";
-    case StatusCode::kLimitExceeded: return "Limit exceeded";
-    case StatusCode::kVerificationFailed: return "Verification failed";
-    case StatusCode::kIOError: return "I/O error";
-    case StatusCode::kInternal: return "Internal error";
+    case StatusCode::kOk:
+      return "OK";
+    case StatusCode::kInvalidArgument:
+      return "Invalid argument";
+    case StatusCode::kNotFound:
+      return "Not found";
+    case StatusCode::kCorruption:
+      return "Corruption";
+    case StatusCode::kLimitExceeded:
+      return "Limit exceeded";
+    case StatusCode::kVerificationFailed:
+      return "Verification failed";
+    case StatusCode::kIOError:
+      return "I/O error";
+    case StatusCode::kInternal:
+      return "Internal error";
   }
   return "Unknown";
 }

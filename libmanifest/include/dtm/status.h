@@ -85,7 +85,7 @@ class Status {
 template <typename T>
 class StatusOr {
  public:
-  StatusOr(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  StatusOr(T value) : value_(std::move(value)) {}         // NOLINT: implicit by design
   StatusOr(Status status) : status_(std::move(status)) {  // NOLINT
     if (status_.ok()) status_ = Status::Internal("StatusOr built from an OK status");
   }
@@ -110,10 +110,10 @@ class StatusOr {
 }  // namespace dtm
 
 // Returns the Status of `expr` from the enclosing function if it is not OK.
-#define DTM_RETURN_IF_ERROR(expr)                 \
-  do {                                            \
-    ::dtm::Status dtm_status_ = (expr);           \
-    if (!dtm_status_.ok()) return dtm_status_;    \
+#define DTM_RETURN_IF_ERROR(expr)              \
+  do {                                         \
+    ::dtm::Status dtm_status_ = (expr);        \
+    if (!dtm_status_.ok()) return dtm_status_; \
   } while (0)
 
 #define DTM_CONCAT_INNER_(a, b) a##b
