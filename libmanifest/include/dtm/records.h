@@ -1,0 +1,81 @@
+// The rules every record of a manifest obeys (spec/container.md, "Record rules"
+// and "Canonical order"), shared by the writer, CheckManifest, the builder and
+// diff.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dtm/status.h"
+#include "dtm/v1/manifest.pb.h"
+
+namespace dtm {
+
+// Limits of the record rules (spec/container.md, "Limits").
+inline constexpr size_t kMaxSourceIdBytes = 128;
+inline constexpr size_t kMaxPathBytes = 4096;
+inline constexpr uint64_t kDefaultMaxSources = 1u << 20;
+
+// OK when `id` matches [a-z0-9][a-z0-9._-]{0,127}; otherwise kInvalidArgument
+// saying what is wrong (the message does not repeat the id).
+Status ValidateSourceId(std::string_view id);
+
+// OK when `path` is a relative POSIX path as FileEntry.path requires: 1 to 4096
+// bytes of valid UTF-8; no NUL, no other control character (U+0001..U+001F,
+// U+007F) and no backslash; segments separated by single "/", none empty, "."
+// or ".."; so no leading or trailing "/". Otherwise kInvalidArgument saying what
+// is wrong (the message does not repeat the path).
+Status ValidateRelativePath(std::string_view path);
+
+// Checks a stream of records against the record rules and the canonical order,
+// and tallies the header's Totals and Composition from them. Feed every record
+// in stream order to Add(); read totals() and composition() at the end.
+//
+// Memory is one entry per source (at most max_sources), never per file.
+// Not thread-safe.
+class RecordSequence {
+ public:
+  explicit RecordSequence(uint64_t max_sources = kDefaultMaxSources);
+
+  // Checks `record` as record number records() (0-based) and counts it. On
+  // failure returns kInvalidArgument (a broken rule; kLimitExceeded for more
+  // than max_sources sources) with a message starting "record N: ", and the
+  // record is not counted; the sequence should not be used further.
+  Status Add(const v1::Record& record);
+
+  // Records accepted so far.
+  uint64_t records() const { return records_; }
+  // The totals and composition of the records accepted so far.
+  v1::Totals totals() const;
+  v1::Composition composition() const;
+
+ private:
+  struct SourceTally {
+    std::string id;
+    int32_t use_class = 0;
+    int32_t acquisition = 0;
+    int32_t modality = 0;
+    uint64_t tokens = 0;
+    uint64_t files = 0;
+    uint64_t bytes = 0;
+  };
+
+  Status AddSource(const v1::Source& source);
+  Status AddFile(const v1::FileEntry& file);
+  void AddRows(int32_t SourceTally::*dimension,
+               google::protobuf::RepeatedPtrField<v1::CompositionRow>* rows) const;
+
+  uint64_t max_sources_;
+  uint64_t records_ = 0;
+  // Sources in canonical order, so sorted by id.
+  std::vector<SourceTally> sources_;
+  // The source of the previous file (index into sources_), and its path.
+  bool seen_file_ = false;
+  size_t current_source_ = 0;
+  std::string last_path_;
+  v1::Totals totals_;
+};
+
+}  // namespace dtm
