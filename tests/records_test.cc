@@ -7,13 +7,11 @@
 namespace dtm {
 namespace {
 
-v1::Record Source(const std::string &id,
-                  v1::UseClass use = v1::USE_CLASS_COMMERCIAL,
+v1::Record Source(const std::string& id, v1::UseClass use = v1::USE_CLASS_COMMERCIAL,
                   v1::AcquisitionMethod acq = v1::ACQUISITION_METHOD_CRAWLED,
-                  v1::Modality modality = v1::MODALITY_TEXT,
-                  uint64_t tokens = 0) {
+                  v1::Modality modality = v1::MODALITY_TEXT, uint64_t tokens = 0) {
   v1::Record r;
-  v1::Source *s = r.mutable_source();
+  v1::Source* s = r.mutable_source();
   s->set_id(id);
   s->set_name("Source " + id);
   s->set_modality(modality);
@@ -24,10 +22,9 @@ v1::Record Source(const std::string &id,
   return r;
 }
 
-v1::Record File(const std::string &source, const std::string &path,
-                uint64_t size = 1) {
+v1::Record File(const std::string& source, const std::string& path, uint64_t size = 1) {
   v1::Record r;
-  v1::FileEntry *f = r.mutable_file();
+  v1::FileEntry* f = r.mutable_file();
   f->set_source_id(source);
   f->set_path(path);
   f->set_size(size);
@@ -35,13 +32,13 @@ v1::Record File(const std::string &source, const std::string &path,
   return r;
 }
 
-void ExpectInvalid(const Status &s, const std::string &message) {
+void ExpectInvalid(const Status& s, const std::string& message) {
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << s.ToString();
   EXPECT_EQ(s.message(), message);
 }
 
 TEST(RecordsSourceIdTest, AcceptsTheGrammar) {
-  for (const char *id : {"a", "0", "web", "web-2024.v1_x", "9lives"}) {
+  for (const char* id : {"a", "0", "web", "web-2024.v1_x", "9lives"}) {
     EXPECT_TRUE(ValidateSourceId(id).ok()) << id;
   }
   EXPECT_TRUE(ValidateSourceId(std::string(128, 'a')).ok());
@@ -49,26 +46,20 @@ TEST(RecordsSourceIdTest, AcceptsTheGrammar) {
 
 TEST(RecordsSourceIdTest, RejectsWithReason) {
   ExpectInvalid(ValidateSourceId(""), "source id is empty");
-  ExpectInvalid(ValidateSourceId(std::string(129, 'a')),
-                "source id is 129 bytes, longer than 128");
-  ExpectInvalid(ValidateSourceId("-web"),
-                "source id must start with a-z or 0-9, not '-'");
-  ExpectInvalid(ValidateSourceId(".web"),
-                "source id must start with a-z or 0-9, not '.'");
-  ExpectInvalid(ValidateSourceId("Web"),
-                "source id must start with a-z or 0-9, not 'W'");
-  ExpectInvalid(
-      ValidateSourceId("web site"),
-      "source id has ' ' at byte 3; allowed are a-z, 0-9, '.', '_' and '-'");
+  ExpectInvalid(ValidateSourceId(std::string(129, 'a')), "source id is 129 bytes, longer than 128");
+  ExpectInvalid(ValidateSourceId("-web"), "source id must start with a-z or 0-9, not '-'");
+  ExpectInvalid(ValidateSourceId(".web"), "source id must start with a-z or 0-9, not '.'");
+  ExpectInvalid(ValidateSourceId("Web"), "source id must start with a-z or 0-9, not 'W'");
+  ExpectInvalid(ValidateSourceId("web site"),
+                "source id has ' ' at byte 3; allowed are a-z, 0-9, '.', '_' and '-'");
   ExpectInvalid(ValidateSourceId(std::string("we\0b", 4)),
                 "source id has '\\x00' at byte 2; allowed are a-z, 0-9, '.', "
                 "'_' and '-'");
 }
 
 TEST(RecordsPathTest, AcceptsRelativePaths) {
-  for (const char *p :
-       {"a", "a/b", "a.b/c..d/.e/..f", "r\xc3\xa9sum\xc3\xa9.txt",
-        "\xf0\x9f\x98\x80/x", "a b/c"}) {
+  for (const char* p :
+       {"a", "a/b", "a.b/c..d/.e/..f", "r\xc3\xa9sum\xc3\xa9.txt", "\xf0\x9f\x98\x80/x", "a b/c"}) {
     EXPECT_TRUE(ValidateRelativePath(p).ok()) << p;
   }
   EXPECT_TRUE(ValidateRelativePath(std::string(4096, 'x')).ok());
@@ -78,54 +69,41 @@ TEST(RecordsPathTest, RejectsWithReason) {
   ExpectInvalid(ValidateRelativePath(""), "path is empty");
   ExpectInvalid(ValidateRelativePath(std::string(4097, 'x')),
                 "path is 4097 bytes, longer than 4096");
-  ExpectInvalid(ValidateRelativePath("/etc/passwd"),
-                "path is absolute (starts with '/')");
+  ExpectInvalid(ValidateRelativePath("/etc/passwd"), "path is absolute (starts with '/')");
   ExpectInvalid(ValidateRelativePath("a/"), "path ends with '/'");
-  ExpectInvalid(ValidateRelativePath("a//b"),
-                "path has an empty segment at byte 2");
-  ExpectInvalid(ValidateRelativePath("./a"),
-                "path has a '.' segment at byte 0");
-  ExpectInvalid(ValidateRelativePath("a/../b"),
-                "path has a '..' segment at byte 2");
-  ExpectInvalid(ValidateRelativePath("a/.."),
-                "path has a '..' segment at byte 2");
-  ExpectInvalid(ValidateRelativePath(std::string("a\0b", 3)),
-                "path has a NUL byte at byte 1");
-  ExpectInvalid(ValidateRelativePath("a\nb"),
-                "path has control character '\\x0a' at byte 1");
-  ExpectInvalid(ValidateRelativePath("a\x7f"),
-                "path has control character '\\x7f' at byte 1");
+  ExpectInvalid(ValidateRelativePath("a//b"), "path has an empty segment at byte 2");
+  ExpectInvalid(ValidateRelativePath("./a"), "path has a '.' segment at byte 0");
+  ExpectInvalid(ValidateRelativePath("a/../b"), "path has a '..' segment at byte 2");
+  ExpectInvalid(ValidateRelativePath("a/.."), "path has a '..' segment at byte 2");
+  ExpectInvalid(ValidateRelativePath(std::string("a\0b", 3)), "path has a NUL byte at byte 1");
+  ExpectInvalid(ValidateRelativePath("a\nb"), "path has control character '\\x0a' at byte 1");
+  ExpectInvalid(ValidateRelativePath("a\x7f"), "path has control character '\\x7f' at byte 1");
   ExpectInvalid(ValidateRelativePath("a\\b"), "path has a backslash at byte 1");
 }
 
 TEST(RecordsPathTest, RejectsInvalidUtf8) {
-  for (const char *p :
-       {"\x80", "a\xc3", "\xc0\xaf", "\xe0\x80\xaf", "\xed\xa0\x80",
-        "\xf4\x90\x80\x80", "\xf8\x88\x80\x80\x80", "\xc3\x28", "\xff"}) {
+  for (const char* p : {"\x80", "a\xc3", "\xc0\xaf", "\xe0\x80\xaf", "\xed\xa0\x80",
+                        "\xf4\x90\x80\x80", "\xf8\x88\x80\x80\x80", "\xc3\x28", "\xff"}) {
     Status s = ValidateRelativePath(p);
     EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << p;
-    EXPECT_NE(s.message().find("path is not valid UTF-8 at byte"),
-              std::string::npos)
+    EXPECT_NE(s.message().find("path is not valid UTF-8 at byte"), std::string::npos)
         << s.message();
   }
 }
 
 TEST(RecordsSequenceTest, TalliesTotalsAndComposition) {
   RecordSequence seq;
-  ASSERT_TRUE(
-      seq.Add(Source("books", v1::USE_CLASS_NON_COMMERCIAL,
-                     v1::ACQUISITION_METHOD_LICENSED, v1::MODALITY_TEXT, 100))
-          .ok());
-  v1::Record code =
-      Source("code", v1::USE_CLASS_COMMERCIAL, v1::ACQUISITION_METHOD_CRAWLED,
-             v1::MODALITY_CODE, 50);
+  ASSERT_TRUE(seq.Add(Source("books", v1::USE_CLASS_NON_COMMERCIAL, v1::ACQUISITION_METHOD_LICENSED,
+                             v1::MODALITY_TEXT, 100))
+                  .ok());
+  v1::Record code = Source("code", v1::USE_CLASS_COMMERCIAL, v1::ACQUISITION_METHOD_CRAWLED,
+                           v1::MODALITY_CODE, 50);
   code.mutable_source()->mutable_counts()->set_documents(7);
   code.mutable_source()->mutable_counts()->set_hours(1.5);
   ASSERT_TRUE(seq.Add(code).ok());
-  ASSERT_TRUE(
-      seq.Add(Source("web", v1::USE_CLASS_COMMERCIAL,
-                     v1::ACQUISITION_METHOD_CRAWLED, v1::MODALITY_TEXT, 1000))
-          .ok());
+  ASSERT_TRUE(seq.Add(Source("web", v1::USE_CLASS_COMMERCIAL, v1::ACQUISITION_METHOD_CRAWLED,
+                             v1::MODALITY_TEXT, 1000))
+                  .ok());
   ASSERT_TRUE(seq.Add(File("books", "a", 10)).ok());
   ASSERT_TRUE(seq.Add(File("books", "b", 20)).ok());
   ASSERT_TRUE(seq.Add(File("web", "x/y", 5)).ok());
@@ -170,14 +148,12 @@ TEST(RecordsSequenceTest, EmptySequenceHasZeroTotalsAndNoRows) {
 }
 
 // Feeds `records` and expects the last one to fail with `message`.
-void ExpectSequenceError(const std::vector<v1::Record> &records,
-                         const std::string &message,
+void ExpectSequenceError(const std::vector<v1::Record>& records, const std::string& message,
                          StatusCode code = StatusCode::kInvalidArgument,
                          uint64_t max_sources = kDefaultMaxSources) {
   RecordSequence seq(max_sources);
   for (size_t i = 0; i + 1 < records.size(); ++i) {
-    ASSERT_TRUE(seq.Add(records[i]).ok())
-        << i << ": " << seq.Add(records[i]).ToString();
+    ASSERT_TRUE(seq.Add(records[i]).ok()) << i << ": " << seq.Add(records[i]).ToString();
   }
   Status s = seq.Add(records.back());
   EXPECT_EQ(s.code(), code) << s.ToString();
@@ -186,33 +162,24 @@ void ExpectSequenceError(const std::vector<v1::Record> &records,
 }
 
 TEST(RecordsSequenceTest, OrderViolations) {
-  ExpectSequenceError({Source("b"), Source("a")},
-                      "record 1: source 'a' out of order (after 'b')");
-  ExpectSequenceError({Source("a"), Source("a")},
-                      "record 1: duplicate source 'a'");
-  ExpectSequenceError(
-      {Source("a"), File("a", "x"), Source("b")},
-      "record 2: source 'b' after the files (sources come first)");
-  ExpectSequenceError(
-      {Source("web"), File("web", "a/c"), File("web", "a/b")},
-      "record 2: file 'a/b' of source 'web' out of order (after 'a/c')");
+  ExpectSequenceError({Source("b"), Source("a")}, "record 1: source 'a' out of order (after 'b')");
+  ExpectSequenceError({Source("a"), Source("a")}, "record 1: duplicate source 'a'");
+  ExpectSequenceError({Source("a"), File("a", "x"), Source("b")},
+                      "record 2: source 'b' after the files (sources come first)");
+  ExpectSequenceError({Source("web"), File("web", "a/c"), File("web", "a/b")},
+                      "record 2: file 'a/b' of source 'web' out of order (after 'a/c')");
   ExpectSequenceError({Source("web"), File("web", "a"), File("web", "a")},
                       "record 2: duplicate file 'a' of source 'web'");
-  ExpectSequenceError(
-      {Source("a"), Source("b"), File("b", "x"), File("a", "y")},
-      "record 3: file 'y' of source 'a' out of order (after the files of "
-      "source "
-      "'b')");
-  ExpectSequenceError(
-      {Source("a"), File("b", "x")},
-      "record 1: file 'x' of source 'b' names an unknown source");
-  ExpectSequenceError(
-      {File("a", "x")},
-      "record 0: file 'x' of source 'a' names an unknown source");
+  ExpectSequenceError({Source("a"), Source("b"), File("b", "x"), File("a", "y")},
+                      "record 3: file 'y' of source 'a' out of order (after the files of "
+                      "source "
+                      "'b')");
+  ExpectSequenceError({Source("a"), File("b", "x")},
+                      "record 1: file 'x' of source 'b' names an unknown source");
+  ExpectSequenceError({File("a", "x")}, "record 0: file 'x' of source 'a' names an unknown source");
   // Byte-wise order: 'B' (0x42) sorts before 'a' (0x61); "a/b" before "a0".
-  ExpectSequenceError(
-      {Source("s"), File("s", "a0"), File("s", "a/b")},
-      "record 2: file 'a/b' of source 's' out of order (after 'a0')");
+  ExpectSequenceError({Source("s"), File("s", "a0"), File("s", "a/b")},
+                      "record 2: file 'a/b' of source 's' out of order (after 'a0')");
 }
 
 TEST(RecordsSequenceTest, ByteWiseOrderIsAccepted) {
@@ -221,18 +188,14 @@ TEST(RecordsSequenceTest, ByteWiseOrderIsAccepted) {
   EXPECT_TRUE(seq.Add(Source("a-b")).ok());
   EXPECT_TRUE(seq.Add(Source("a.b")).ok());
   EXPECT_TRUE(seq.Add(Source("ab")).ok());
-  for (const char *p : {"B", "a/b", "a0", "\xc3\xa9"})
-    EXPECT_TRUE(seq.Add(File("a", p)).ok()) << p;
+  for (const char* p : {"B", "a/b", "a0", "\xc3\xa9"}) EXPECT_TRUE(seq.Add(File("a", p)).ok()) << p;
   EXPECT_TRUE(seq.Add(File("ab", "A")).ok());
 }
 
 TEST(RecordsSequenceTest, RecordRules) {
-  ExpectSequenceError({v1::Record()},
-                      "record 0: record has no kind (neither source nor file)");
+  ExpectSequenceError({v1::Record()}, "record 0: record has no kind (neither source nor file)");
   v1::Record r = Source("Web");
-  ExpectSequenceError(
-      {r},
-      "record 0: source 'Web': source id must start with a-z or 0-9, not 'W'");
+  ExpectSequenceError({r}, "record 0: source 'Web': source id must start with a-z or 0-9, not 'W'");
   r = Source("web");
   r.mutable_source()->clear_name();
   ExpectSequenceError({r}, "record 0: source 'web': name is empty");
@@ -241,43 +204,36 @@ TEST(RecordsSequenceTest, RecordRules) {
   ExpectSequenceError({r}, "record 0: source 'web': modality is unspecified");
   r = Source("web");
   r.mutable_source()->mutable_license()->clear_expression();
-  ExpectSequenceError({r},
-                      "record 0: source 'web': license.expression is empty");
+  ExpectSequenceError({r}, "record 0: source 'web': license.expression is empty");
   r = Source("web");
   r.mutable_source()->clear_provenance();
-  ExpectSequenceError(
-      {r}, "record 0: source 'web': provenance.acquisition is unspecified");
+  ExpectSequenceError({r}, "record 0: source 'web': provenance.acquisition is unspecified");
   r = Source("web");
   r.mutable_source()->mutable_counts()->set_hours(-1);
-  ExpectSequenceError(
-      {r}, "record 0: source 'web': counts.hours is not a finite number >= 0");
+  ExpectSequenceError({r}, "record 0: source 'web': counts.hours is not a finite number >= 0");
   r = File("web", "a");
   r.mutable_file()->set_sha256("short");
-  ExpectSequenceError(
-      {Source("web"), r},
-      "record 1: file 'a' of source 'web': sha256 is 5 bytes, must be 32");
+  ExpectSequenceError({Source("web"), r},
+                      "record 1: file 'a' of source 'web': sha256 is 5 bytes, must be 32");
   ExpectSequenceError({Source("web"), File("web", "../etc")},
                       "record 1: file '../etc' of source 'web': path has a "
                       "'..' segment at byte 0");
 }
 
 TEST(RecordsSequenceTest, OverflowsAreErrors) {
+  ExpectSequenceError({Source("a"), File("a", "x", ~0ull), File("a", "y", 1)},
+                      "record 2: file 'y' of source 'a': total bytes overflow 64 bits");
   ExpectSequenceError(
-      {Source("a"), File("a", "x", ~0ull), File("a", "y", 1)},
-      "record 2: file 'y' of source 'a': total bytes overflow 64 bits");
-  ExpectSequenceError(
-      {Source("a", v1::USE_CLASS_COMMERCIAL, v1::ACQUISITION_METHOD_CRAWLED,
-              v1::MODALITY_TEXT, ~0ull),
-       Source("b", v1::USE_CLASS_COMMERCIAL, v1::ACQUISITION_METHOD_CRAWLED,
-              v1::MODALITY_TEXT, 1)},
+      {Source("a", v1::USE_CLASS_COMMERCIAL, v1::ACQUISITION_METHOD_CRAWLED, v1::MODALITY_TEXT,
+              ~0ull),
+       Source("b", v1::USE_CLASS_COMMERCIAL, v1::ACQUISITION_METHOD_CRAWLED, v1::MODALITY_TEXT, 1)},
       "record 1: source 'b': total tokens or documents overflow 64 bits");
 }
 
 TEST(RecordsSequenceTest, MaxSources) {
   ExpectSequenceError({Source("a"), Source("b"), Source("c")},
-                      "record 2: source 'c': more than 2 sources",
-                      StatusCode::kLimitExceeded, 2);
+                      "record 2: source 'c': more than 2 sources", StatusCode::kLimitExceeded, 2);
 }
 
-} // namespace
-} // namespace dtm
+}  // namespace
+}  // namespace dtm

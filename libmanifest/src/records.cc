@@ -32,162 +32,126 @@ std::string At(size_t pos) { return " at byte " + std::to_string(pos); }
 // Length of the UTF-8 sequence starting at text[pos], or 0 when it is not a
 // valid, shortest-form encoding of a scalar value (RFC 3629).
 size_t Utf8SequenceLength(std::string_view text, size_t pos) {
-  auto byte = [&](size_t i) -> unsigned {
-    return static_cast<unsigned char>(text[i]);
-  };
+  auto byte = [&](size_t i) -> unsigned { return static_cast<unsigned char>(text[i]); };
   const unsigned b0 = byte(pos);
-  if (b0 < 0x80)
-    return 1;
+  if (b0 < 0x80) return 1;
   size_t len = 0;
-  unsigned lo = 0x80, hi = 0xbf; // allowed range of the second byte
+  unsigned lo = 0x80, hi = 0xbf;  // allowed range of the second byte
   if (b0 >= 0xc2 && b0 <= 0xdf) {
     len = 2;
   } else if (b0 >= 0xe0 && b0 <= 0xef) {
     len = 3;
-    if (b0 == 0xe0)
-      lo = 0xa0; // no overlong forms
-    if (b0 == 0xed)
-      hi = 0x9f; // no surrogates
+    if (b0 == 0xe0) lo = 0xa0;  // no overlong forms
+    if (b0 == 0xed) hi = 0x9f;  // no surrogates
   } else if (b0 >= 0xf0 && b0 <= 0xf4) {
     len = 4;
-    if (b0 == 0xf0)
-      lo = 0x90; // no overlong forms
-    if (b0 == 0xf4)
-      hi = 0x8f; // nothing above U+10FFFF
+    if (b0 == 0xf0) lo = 0x90;  // no overlong forms
+    if (b0 == 0xf4) hi = 0x8f;  // nothing above U+10FFFF
   } else {
     return 0;
   }
-  if (pos + len > text.size())
-    return 0;
-  if (byte(pos + 1) < lo || byte(pos + 1) > hi)
-    return 0;
+  if (pos + len > text.size()) return 0;
+  if (byte(pos + 1) < lo || byte(pos + 1) > hi) return 0;
   for (size_t i = 2; i < len; ++i) {
-    if ((byte(pos + i) & 0xc0) != 0x80)
-      return 0;
+    if ((byte(pos + i) & 0xc0) != 0x80) return 0;
   }
   return len;
 }
 
-bool AddChecked(uint64_t *sum, uint64_t value) {
-  return !__builtin_add_overflow(*sum, value, sum);
-}
+bool AddChecked(uint64_t* sum, uint64_t value) { return !__builtin_add_overflow(*sum, value, sum); }
 
-} // namespace
+}  // namespace
 
 Status ValidateSourceId(std::string_view id) {
-  if (id.empty())
-    return Status::InvalidArgument("source id is empty");
+  if (id.empty()) return Status::InvalidArgument("source id is empty");
   if (id.size() > kMaxSourceIdBytes) {
     return Status::InvalidArgument("source id is " + std::to_string(id.size()) +
-                                   " bytes, longer than " +
-                                   std::to_string(kMaxSourceIdBytes));
+                                   " bytes, longer than " + std::to_string(kMaxSourceIdBytes));
   }
   for (size_t i = 0; i < id.size(); ++i) {
     const char c = id[i];
     const bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
     if (i == 0 && !alnum) {
-      return Status::InvalidArgument(
-          "source id must start with a-z or 0-9, not " +
-          Quote(id.substr(0, 1)));
+      return Status::InvalidArgument("source id must start with a-z or 0-9, not " +
+                                     Quote(id.substr(0, 1)));
     }
     if (!alnum && c != '.' && c != '_' && c != '-') {
-      return Status::InvalidArgument(
-          "source id has " + Quote(id.substr(i, 1)) + At(i) +
-          "; allowed are a-z, 0-9, '.', '_' and '-'");
+      return Status::InvalidArgument("source id has " + Quote(id.substr(i, 1)) + At(i) +
+                                     "; allowed are a-z, 0-9, '.', '_' and '-'");
     }
   }
   return Status::Ok();
 }
 
 Status ValidateRelativePath(std::string_view path) {
-  if (path.empty())
-    return Status::InvalidArgument("path is empty");
+  if (path.empty()) return Status::InvalidArgument("path is empty");
   if (path.size() > kMaxPathBytes) {
     return Status::InvalidArgument("path is " + std::to_string(path.size()) +
-                                   " bytes, longer than " +
-                                   std::to_string(kMaxPathBytes));
+                                   " bytes, longer than " + std::to_string(kMaxPathBytes));
   }
-  if (path.front() == '/')
-    return Status::InvalidArgument("path is absolute (starts with '/')");
-  if (path.back() == '/')
-    return Status::InvalidArgument("path ends with '/'");
+  if (path.front() == '/') return Status::InvalidArgument("path is absolute (starts with '/')");
+  if (path.back() == '/') return Status::InvalidArgument("path ends with '/'");
   for (size_t pos = 0; pos < path.size();) {
     const unsigned char c = static_cast<unsigned char>(path[pos]);
-    if (c == 0)
-      return Status::InvalidArgument("path has a NUL byte" + At(pos));
+    if (c == 0) return Status::InvalidArgument("path has a NUL byte" + At(pos));
     if (c < 0x20 || c == 0x7f) {
-      return Status::InvalidArgument("path has control character " +
-                                     Quote(path.substr(pos, 1)) + At(pos));
+      return Status::InvalidArgument("path has control character " + Quote(path.substr(pos, 1)) +
+                                     At(pos));
     }
-    if (c == '\\')
-      return Status::InvalidArgument("path has a backslash" + At(pos));
+    if (c == '\\') return Status::InvalidArgument("path has a backslash" + At(pos));
     const size_t len = Utf8SequenceLength(path, pos);
-    if (len == 0)
-      return Status::InvalidArgument("path is not valid UTF-8" + At(pos));
+    if (len == 0) return Status::InvalidArgument("path is not valid UTF-8" + At(pos));
     pos += len;
   }
   size_t start = 0;
   while (start <= path.size()) {
     size_t end = path.find('/', start);
-    if (end == std::string_view::npos)
-      end = path.size();
+    if (end == std::string_view::npos) end = path.size();
     const std::string_view segment = path.substr(start, end - start);
-    if (segment.empty())
-      return Status::InvalidArgument("path has an empty segment" + At(start));
+    if (segment.empty()) return Status::InvalidArgument("path has an empty segment" + At(start));
     if (segment == "." || segment == "..") {
-      return Status::InvalidArgument("path has a " + Quote(segment) +
-                                     " segment" + At(start));
+      return Status::InvalidArgument("path has a " + Quote(segment) + " segment" + At(start));
     }
     start = end + 1;
   }
   return Status::Ok();
 }
 
-RecordSequence::RecordSequence(uint64_t max_sources)
-    : max_sources_(max_sources) {}
+RecordSequence::RecordSequence(uint64_t max_sources) : max_sources_(max_sources) {}
 
-Status RecordSequence::Add(const v1::Record &record) {
+Status RecordSequence::Add(const v1::Record& record) {
   Status status;
   switch (record.kind_case()) {
-  case v1::Record::kSource:
-    status = AddSource(record.source());
-    break;
-  case v1::Record::kFile:
-    status = AddFile(record.file());
-    break;
-  case v1::Record::KIND_NOT_SET:
-    status =
-        Status::InvalidArgument("record has no kind (neither source nor file)");
-    break;
+    case v1::Record::kSource:
+      status = AddSource(record.source());
+      break;
+    case v1::Record::kFile:
+      status = AddFile(record.file());
+      break;
+    case v1::Record::KIND_NOT_SET:
+      status = Status::InvalidArgument("record has no kind (neither source nor file)");
+      break;
   }
-  if (!status.ok())
-    return status.WithContext("record " + std::to_string(records_));
+  if (!status.ok()) return status.WithContext("record " + std::to_string(records_));
   ++records_;
   return Status::Ok();
 }
 
-Status RecordSequence::AddSource(const v1::Source &source) {
-  const std::string &id = source.id();
+Status RecordSequence::AddSource(const v1::Source& source) {
+  const std::string& id = source.id();
   const std::string what = "source " + Quote(id);
-  if (seen_file_)
-    return Status::InvalidArgument(what +
-                                   " after the files (sources come first)");
-  if (Status s = ValidateSourceId(id); !s.ok())
-    return s.WithContext(what);
+  if (seen_file_) return Status::InvalidArgument(what + " after the files (sources come first)");
+  if (Status s = ValidateSourceId(id); !s.ok()) return s.WithContext(what);
   if (!sources_.empty()) {
-    const std::string &last = sources_.back().id;
-    if (id == last)
-      return Status::InvalidArgument("duplicate " + what);
+    const std::string& last = sources_.back().id;
+    if (id == last) return Status::InvalidArgument("duplicate " + what);
     if (id < last)
-      return Status::InvalidArgument(what + " out of order (after " +
-                                     Quote(last) + ")");
+      return Status::InvalidArgument(what + " out of order (after " + Quote(last) + ")");
   }
   if (sources_.size() >= max_sources_) {
-    return Status::LimitExceeded(what + ": more than " +
-                                 std::to_string(max_sources_) + " sources");
+    return Status::LimitExceeded(what + ": more than " + std::to_string(max_sources_) + " sources");
   }
-  if (source.name().empty())
-    return Status::InvalidArgument(what + ": name is empty");
+  if (source.name().empty()) return Status::InvalidArgument(what + ": name is empty");
   if (source.modality() == v1::MODALITY_UNSPECIFIED) {
     return Status::InvalidArgument(what + ": modality is unspecified");
   }
@@ -195,21 +159,17 @@ Status RecordSequence::AddSource(const v1::Source &source) {
     return Status::InvalidArgument(what + ": license.expression is empty");
   }
   if (source.provenance().acquisition() == v1::ACQUISITION_METHOD_UNSPECIFIED) {
-    return Status::InvalidArgument(what +
-                                   ": provenance.acquisition is unspecified");
+    return Status::InvalidArgument(what + ": provenance.acquisition is unspecified");
   }
-  const v1::Counts &counts = source.counts();
+  const v1::Counts& counts = source.counts();
   if (!std::isfinite(counts.hours()) || counts.hours() < 0) {
-    return Status::InvalidArgument(
-        what + ": counts.hours is not a finite number >= 0");
+    return Status::InvalidArgument(what + ": counts.hours is not a finite number >= 0");
   }
   v1::Totals next = totals_;
   next.set_sources(next.sources() + 1);
   uint64_t tokens = next.tokens(), documents = next.documents();
-  if (!AddChecked(&tokens, counts.tokens()) ||
-      !AddChecked(&documents, counts.documents())) {
-    return Status::InvalidArgument(
-        what + ": total tokens or documents overflow 64 bits");
+  if (!AddChecked(&tokens, counts.tokens()) || !AddChecked(&documents, counts.documents())) {
+    return Status::InvalidArgument(what + ": total tokens or documents overflow 64 bits");
   }
   next.set_tokens(tokens);
   next.set_documents(documents);
@@ -226,46 +186,39 @@ Status RecordSequence::AddSource(const v1::Source &source) {
   return Status::Ok();
 }
 
-Status RecordSequence::AddFile(const v1::FileEntry &file) {
-  const std::string &source_id = file.source_id();
-  const std::string what =
-      "file " + Quote(file.path()) + " of source " + Quote(source_id);
-  if (Status s = ValidateRelativePath(file.path()); !s.ok())
-    return s.WithContext(what);
+Status RecordSequence::AddFile(const v1::FileEntry& file) {
+  const std::string& source_id = file.source_id();
+  // Built only on failure: files are many, and the good path must not allocate.
+  auto what = [&] { return "file " + Quote(file.path()) + " of source " + Quote(source_id); };
+  if (Status s = ValidateRelativePath(file.path()); !s.ok()) return s.WithContext(what());
   if (file.sha256().size() != 32) {
-    return Status::InvalidArgument(what + ": sha256 is " +
-                                   std::to_string(file.sha256().size()) +
+    return Status::InvalidArgument(what() + ": sha256 is " + std::to_string(file.sha256().size()) +
                                    " bytes, must be 32");
   }
   if (!seen_file_ || source_id != sources_[current_source_].id) {
     auto it =
         std::lower_bound(sources_.begin(), sources_.end(), source_id,
-                         [](const SourceTally &s, const std::string &key) {
-                           return s.id < key;
-                         });
+                         [](const SourceTally& s, const std::string& key) { return s.id < key; });
     if (it == sources_.end() || it->id != source_id) {
-      return Status::InvalidArgument(what + " names an unknown source");
+      return Status::InvalidArgument(what() + " names an unknown source");
     }
     const size_t index = static_cast<size_t>(it - sources_.begin());
     if (seen_file_ && index < current_source_) {
-      return Status::InvalidArgument(
-          what + " out of order (after the files of source " +
-          Quote(sources_[current_source_].id) + ")");
+      return Status::InvalidArgument(what() + " out of order (after the files of source " +
+                                     Quote(sources_[current_source_].id) + ")");
     }
     current_source_ = index;
   } else if (file.path() <= last_path_) {
-    if (file.path() == last_path_)
-      return Status::InvalidArgument("duplicate " + what);
-    return Status::InvalidArgument(what + " out of order (after " +
-                                   Quote(last_path_) + ")");
+    if (file.path() == last_path_) return Status::InvalidArgument("duplicate " + what());
+    return Status::InvalidArgument(what() + " out of order (after " + Quote(last_path_) + ")");
   }
   uint64_t bytes = totals_.bytes();
   if (!AddChecked(&bytes, file.size())) {
-    return Status::InvalidArgument(what + ": total bytes overflow 64 bits");
+    return Status::InvalidArgument(what() + ": total bytes overflow 64 bits");
   }
   totals_.set_bytes(bytes);
   totals_.set_files(totals_.files() + 1);
-  SourceTally &tally = sources_[current_source_];
+  SourceTally& tally = sources_[current_source_];
   tally.files += 1;
   tally.bytes += file.size();
   seen_file_ = true;
@@ -275,20 +228,18 @@ Status RecordSequence::AddFile(const v1::FileEntry &file) {
 
 v1::Totals RecordSequence::totals() const { return totals_; }
 
-void RecordSequence::AddRows(
-    int32_t SourceTally::*dimension,
-    google::protobuf::RepeatedPtrField<v1::CompositionRow> *rows) const {
+void RecordSequence::AddRows(int32_t SourceTally::*dimension,
+                             google::protobuf::RepeatedPtrField<v1::CompositionRow>* rows) const {
   std::map<int32_t, v1::CompositionRow> by_value;
-  for (const SourceTally &s : sources_) {
-    v1::CompositionRow &row = by_value[s.*dimension];
+  for (const SourceTally& s : sources_) {
+    v1::CompositionRow& row = by_value[s.*dimension];
     row.set_value(s.*dimension);
     row.set_sources(row.sources() + 1);
     row.set_files(row.files() + s.files);
     row.set_bytes(row.bytes() + s.bytes);
     row.set_tokens(row.tokens() + s.tokens);
   }
-  for (auto &[value, row] : by_value)
-    *rows->Add() = std::move(row);
+  for (auto& [value, row] : by_value) *rows->Add() = std::move(row);
 }
 
 v1::Composition RecordSequence::composition() const {
@@ -299,4 +250,4 @@ v1::Composition RecordSequence::composition() const {
   return composition;
 }
 
-} // namespace dtm
+}  // namespace dtm
