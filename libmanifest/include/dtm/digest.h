@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -13,7 +14,8 @@ namespace dtm {
 
 using Sha256Digest = std::array<uint8_t, 32>;
 
-// Incremental SHA-256. Not thread-safe; one per thread.
+// Incremental SHA-256 (OpenSSL EVP). Not thread-safe; one per thread. Creating one
+// allocates; reuse it (Finish() resets it) when hashing many small inputs.
 class Sha256 {
  public:
   Sha256();
@@ -31,6 +33,7 @@ class Sha256 {
   std::unique_ptr<Impl> impl_;
 };
 
+// SHA-256 of `data`. Thread-safe (uses a thread-local Sha256).
 Sha256Digest Sha256Of(std::string_view data);
 
 // Lower-case hex of bytes.
@@ -38,7 +41,8 @@ std::string ToHex(const void* data, size_t len);
 inline std::string ToHex(const Sha256Digest& d) { return ToHex(d.data(), d.size()); }
 inline std::string ToHex(std::string_view bytes) { return ToHex(bytes.data(), bytes.size()); }
 
-// Parses exactly 64 hex digits (either case); an optional "sha256:" prefix is accepted.
+// Parses exactly 64 hex digits (either case); an optional "sha256:" prefix (either
+// case) is accepted. Anything else is kInvalidArgument saying what is wrong.
 StatusOr<Sha256Digest> ParseSha256Hex(std::string_view text);
 
 inline std::string_view AsBytes(const Sha256Digest& d) {
@@ -53,10 +57,30 @@ struct FileDigest {
   Sha256Digest sha256{};
 };
 
-// Hashes a regular file by reading it in large blocks. Fails with kIOError if the
-// file cannot be read, and with kVerificationFailed if its size or modification
-// time changed while it was read (the content recorded would not be trustworthy).
-// `buffer` is scratch space the caller may reuse across calls (thread-local).
+// The block size HashFile reads with: 1 MiB.
+inline constexpr size_t kHashFileBlockSize = 1u << 20;
+
+// Called by HashFile after each block it hashed, with the bytes of this file
+// hashed so far. Runs on the calling thread.
+using HashFileProgress = std::function<void(uint64_t bytes_hashed)>;
+
+// Hashes a regular file by reading it in blocks of kHashFileBlockSize.
+// The file is opened without following a final symbolic link and without
+// blocking (so a FIFO or device named by mistake is refused, not waited on).
+// Errors, each naming `path`:
+//   kNotFound            the file does not exist
+//   kInvalidArgument     it is a symbolic link, a directory or another non-regular file
+//   kIOError             open/read/fstat failed (the message carries strerror)
+//   kVerificationFailed  its size or modification time (nanoseconds) changed while it
+//                        was read, or the bytes read differ from its size: the digest
+//                        would not describe one version of the file.
+// A change that keeps both size and mtime (a writer that restores the mtime) cannot
+// be detected.
+// `buffer` is scratch space the caller may reuse across calls to avoid an allocation
+// per file (one per thread); nullptr uses a thread-local buffer. Thread-safe as long
+// as threads do not share a `buffer`.
 StatusOr<FileDigest> HashFile(const std::string& path, std::string* buffer = nullptr);
+StatusOr<FileDigest> HashFile(const std::string& path, std::string* buffer,
+                              const HashFileProgress& progress);
 
 }  // namespace dtm
