@@ -1,0 +1,48 @@
+// Files that appear whole or not at all: written to a temporary file in the
+// same folder, flushed to disk, then renamed over the target.
+#pragma once
+
+#include <sys/types.h>
+
+#include <memory>
+#include <ostream>
+#include <string>
+#include <string_view>
+
+#include "dtm/status.h"
+
+namespace dtm {
+
+// Streams into a temporary file beside `path`; Commit() makes it `path`.
+// Destroying an uncommitted writer removes the temporary file and leaves
+// `path` untouched. Not thread-safe.
+class AtomicFileWriter {
+ public:
+  // `mode` is the final file's permission bits (0600 for private keys).
+  // `overwrite` false: fail with kInvalidArgument if `path` exists.
+  static StatusOr<std::unique_ptr<AtomicFileWriter>> Create(const std::string& path,
+                                                            mode_t mode = 0644,
+                                                            bool overwrite = true);
+  ~AtomicFileWriter();
+  AtomicFileWriter(const AtomicFileWriter&) = delete;
+  AtomicFileWriter& operator=(const AtomicFileWriter&) = delete;
+
+  std::ostream& stream();
+  // Flushes, fsyncs, renames over the target and fsyncs the folder. Fails with
+  // kIOError naming the file (for example when the disk is full).
+  Status Commit();
+
+ private:
+  struct Impl;
+  explicit AtomicFileWriter(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Writes `contents` to `path` atomically.
+Status WriteFileAtomically(const std::string& path, std::string_view contents, mode_t mode = 0644,
+                           bool overwrite = true);
+
+// Reads a whole file, refusing files larger than `max_bytes` (kLimitExceeded).
+StatusOr<std::string> ReadSmallFile(const std::string& path, size_t max_bytes = 64u << 20);
+
+}  // namespace dtm

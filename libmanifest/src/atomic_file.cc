@@ -1,0 +1,127 @@
+#include "dtm/atomic_file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <ext/stdio_filebuf.h>
+#include <fstream>
+#include <sstream>
+
+namespace dtm {
+
+namespace {
+
+std::string FolderOf(const std::string& path) {
+  size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+Status Errno(const std::string& what) { return Status::IOError(what, std::strerror(errno)); }
+
+}  // namespace
+
+struct AtomicFileWriter::Impl {
+  std::string path;
+  std::string temp;
+  mode_t mode = 0644;
+  int fd = -1;
+  std::unique_ptr<__gnu_cxx::stdio_filebuf<char>> buf;
+  std::unique_ptr<std::ostream> out;
+  bool committed = false;
+};
+
+StatusOr<std::unique_ptr<AtomicFileWriter>> AtomicFileWriter::Create(const std::string& path,
+                                                                     mode_t mode, bool overwrite) {
+  if (!overwrite && access(path.c_str(), F_OK) == 0) {
+    return Status::InvalidArgument(path, "already exists (not overwritten)");
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->path = path;
+  impl->mode = mode;
+  std::string base = path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1);
+  impl->temp = FolderOf(path) + "/." + base + ".tmp-XXXXXX";
+  impl->fd = mkstemp(impl->temp.data());
+  if (impl->fd < 0) return Errno("cannot create a temporary file for '" + path + "'");
+  fchmod(impl->fd, mode);
+  impl->buf = std::make_unique<__gnu_cxx::stdio_filebuf<char>>(impl->fd, std::ios::out, 1 << 16);
+  impl->out = std::make_unique<std::ostream>(impl->buf.get());
+  return std::unique_ptr<AtomicFileWriter>(new AtomicFileWriter(std::move(impl)));
+}
+
+AtomicFileWriter::AtomicFileWriter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+AtomicFileWriter::~AtomicFileWriter() {
+  if (!impl_->committed) {
+    impl_->out.reset();
+    impl_->buf.reset();  // closes the descriptor
+    unlink(impl_->temp.c_str());
+  }
+}
+
+std::ostream& AtomicFileWriter::stream() { return *impl_->out; }
+
+Status AtomicFileWriter::Commit() {
+  Impl& m = *impl_;
+  m.out->flush();
+  if (!*m.out) return Errno("writing '" + m.path + "' failed");
+  if (fsync(m.fd) != 0) return Errno("writing '" + m.path + "' failed (fsync)");
+  m.out.reset();
+  m.buf.reset();  // closes m.fd
+  if (rename(m.temp.c_str(), m.path.c_str()) != 0) {
+    Status s = Errno("cannot rename the temporary file to '" + m.path + "'");
+    unlink(m.temp.c_str());
+    m.committed = true;  // nothing left to remove
+    return s;
+  }
+  m.committed = true;
+  int dfd = open(FolderOf(m.path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    fsync(dfd);
+    close(dfd);
+  }
+  return Status::Ok();
+}
+
+Status WriteFileAtomically(const std::string& path, std::string_view contents, mode_t mode,
+                           bool overwrite) {
+  DTM_ASSIGN_OR_RETURN(auto w, AtomicFileWriter::Create(path, mode, overwrite));
+  w->stream().write(contents.data(), static_cast<std::streamsize>(contents.size()));
+  return w->Commit();
+}
+
+StatusOr<std::string> ReadSmallFile(const std::string& path, size_t max_bytes) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Errno("cannot open '" + path + "'");
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    close(fd);
+    return Status::InvalidArgument(path, "not a regular file");
+  }
+  if (static_cast<uint64_t>(st.st_size) > max_bytes) {
+    close(fd);
+    return Status::LimitExceeded(path, "larger than " + std::to_string(max_bytes) + " bytes");
+  }
+  std::string data(static_cast<size_t>(st.st_size), '\0');
+  size_t got = 0;
+  while (got < data.size()) {
+    ssize_t n = read(fd, data.data() + got, data.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      Status s = n < 0 ? Errno("reading '" + path + "'")
+                       : Status::IOError("reading '" + path + "'", "file shrank while read");
+      close(fd);
+      return s;
+    }
+    got += static_cast<size_t>(n);
+  }
+  close(fd);
+  return data;
+}
+
+}  // namespace dtm

@@ -1,0 +1,42 @@
+// Walks a data root and reports every entry a source could select, without ever
+// leaving the root (spec/cli.md, "Paths and the data root").
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "dtm/status.h"
+
+namespace dtm {
+
+struct WalkEntry {
+  enum class Type { kRegular, kSymlink, kOther };
+  Type type = Type::kOther;
+  std::string rel_path;   // relative to the root, "/"-separated, as the bytes on disk
+  std::string open_path;  // what to open to read it (the resolved target for followed links)
+  uint64_t size = 0;      // for kRegular
+};
+
+struct WalkOptions {
+  // Follow symbolic links to files and folders, but only to targets inside the
+  // root; a link out of the root is an error naming it. When false, links are
+  // reported as kSymlink and never followed.
+  bool follow_symlinks = false;
+};
+
+// Calls `descend(rel_dir)` before entering each folder below the root (return
+// false to skip it) and `visit(entry)` for every non-folder entry, in no
+// particular order. Stops at the first error of `visit` or of the walk itself
+// (unreadable folder: kIOError naming it; loop of followed links; depth > 256).
+Status WalkTree(const std::string& root, const WalkOptions& options,
+                const std::function<bool(std::string_view rel_dir)>& descend,
+                const std::function<Status(const WalkEntry& entry)>& visit);
+
+// Joins a root and a relative path with one "/".
+std::string JoinPath(std::string_view root, std::string_view rel);
+
+}  // namespace dtm
