@@ -1,0 +1,76 @@
+// Re-hashing the data a manifest describes: `dtm verify --data DIR`.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "dtm/progress.h"
+#include "dtm/status.h"
+
+namespace dtm {
+
+struct DataCheckOptions {
+  unsigned jobs = 0;  // hashing threads; 0 = one per core
+  // As for build: follow symbolic links that stay inside the data root.
+  bool follow_symlinks = false;
+  ProgressFn progress;
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+struct DataProblem {
+  enum class Kind {
+    kMissing,     // a hashed entry with no file at its path
+    kModified,    // the file's size or SHA-256 differs from the entry
+    kUnreadable,  // the file could not be read, or changed while read
+    kNotRegular,  // a symbolic link (not followed) or special file at the path
+  };
+  Kind kind;
+  std::string source_id;
+  std::string path;
+  std::string detail;  // e.g. "sha256 differs" or "size 10 -> 12"
+};
+
+struct DataSourceTally {
+  uint64_t files = 0;  // entries of the source
+  uint64_t verified = 0;
+  uint64_t missing = 0;
+  uint64_t modified = 0;
+  uint64_t unreadable = 0;
+  uint64_t declared_absent = 0;
+};
+
+struct DataCheckReport {
+  uint64_t entries = 0;         // file entries in the manifest
+  uint64_t files_verified = 0;  // re-hashed and equal
+  uint64_t bytes_verified = 0;
+  // Entries with origin DECLARED whose file is not under the data root: the
+  // publisher never had them on disk either, so they are not checked.
+  uint64_t declared_absent = 0;
+  std::map<std::string, DataSourceTally> by_source;
+  // Every problem, in manifest order (first kMaxListed kept; counts in by_source).
+  std::vector<DataProblem> problems;
+  uint64_t problem_count = 0;
+  // Regular files under the data root that no entry names (first kMaxListed).
+  std::vector<std::string> unexpected;
+  uint64_t unexpected_count = 0;
+
+  static constexpr size_t kMaxListed = 10000;
+  bool ok() const { return problem_count == 0; }
+};
+
+// Compares every file entry of the manifest at `manifest_path` with the file at
+// the same path under `data_root`: re-hashes files in parallel, and lists
+// missing, modified and unexpected files. The manifest is streamed (memory
+// grows with the files on disk, not with the manifest). Returns an error only
+// when the check could not be done (unreadable or damaged manifest, unreadable
+// data root, interrupted); differences are reported in the DataCheckReport.
+StatusOr<DataCheckReport> CheckDataAgainstManifest(const std::string& manifest_path,
+                                                   const std::string& data_root,
+                                                   const DataCheckOptions& options);
+
+const char* DataProblemKindName(DataProblem::Kind kind);  // "missing", "modified", ...
+
+}  // namespace dtm
