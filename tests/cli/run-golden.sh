@@ -1,2 +1,45 @@
 #!/bin/sh
-echo "no golden cases yet"
+# Golden tests of the dtm command line. Each folder under CASES_DIR is a case:
+#   cmd              shell commands, run with sh in a fresh temporary folder that
+#                    holds a copy of the case's files/ folder (if any), with dtm on
+#                    PATH, SOURCE_DATE_EPOCH=1767225600, LC_ALL=C, TZ=UTC
+#   expected-stdout  expected standard output
+#   expected-stderr  expected standard error
+#   expected-exit    expected exit status of the last command (a number)
+# The temporary folder's path is replaced by $TMP in the outputs before comparing.
+# Usage: run-golden.sh DTM CASES_DIR [CASE...]; UPDATE_GOLDEN=1 rewrites the expectations.
+set -u
+dtm=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+cases_dir=$2
+shift 2
+[ $# -gt 0 ] || set -- $(cd "$cases_dir" && ls -d */ | tr -d /)
+bin=$(mktemp -d)
+ln -s "$dtm" "$bin/dtm"
+passed=0
+failed=0
+for name in "$@"; do
+  case_dir=$cases_dir/$name
+  tmp=$(mktemp -d)
+  [ -d "$case_dir/files" ] && cp -R "$case_dir/files/." "$tmp/"
+  (cd "$tmp" && PATH="$bin:$PATH" SOURCE_DATE_EPOCH=1767225600 LC_ALL=C TZ=UTC \
+     sh "$case_dir/cmd" >"$tmp/.stdout" 2>"$tmp/.stderr" </dev/null; echo $? >"$tmp/.exit")
+  for f in stdout stderr exit; do
+    sed "s|$tmp|\$TMP|g" "$tmp/.$f" >"$tmp/.$f.norm"
+  done
+  if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
+    for f in stdout stderr exit; do cp "$tmp/.$f.norm" "$case_dir/expected-$f"; done
+  fi
+  ok=1
+  for f in stdout stderr exit; do
+    if ! cmp -s "$tmp/.$f.norm" "$case_dir/expected-$f"; then
+      ok=0
+      echo "FAIL $name: $f differs:"
+      diff -u "$case_dir/expected-$f" "$tmp/.$f.norm" | head -40
+    fi
+  done
+  if [ $ok = 1 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+  rm -rf "$tmp"
+done
+rm -rf "$bin"
+echo "$passed passed, $failed failed"
+[ $failed = 0 ]
