@@ -23,8 +23,7 @@ std::string DrainOpenSslErrors() {
   char buf[256];
   for (unsigned long e = ERR_get_error(); e != 0; e = ERR_get_error()) {
     ERR_error_string_n(e, buf, sizeof(buf));
-    if (!out.empty())
-      out += "; ";
+    if (!out.empty()) out += "; ";
     out += buf;
   }
   return out.empty() ? "no OpenSSL error recorded" : out;
@@ -33,19 +32,17 @@ std::string DrainOpenSslErrors() {
 // SHA-256 with OpenSSL's default provider cannot fail short of memory
 // corruption or a broken installation; the Sha256 API has no error path, so a
 // failure is fatal rather than a wrong digest.
-void CheckOpenSsl(int ok, const char *what) {
-  if (ok == 1)
-    return;
-  std::fprintf(stderr, "dtm: fatal: %s failed: %s\n", what,
-               DrainOpenSslErrors().c_str());
+void CheckOpenSsl(int ok, const char* what) {
+  if (ok == 1) return;
+  std::fprintf(stderr, "dtm: fatal: %s failed: %s\n", what, DrainOpenSslErrors().c_str());
   std::abort();
 }
 
 // The SHA-256 implementation, fetched once per process and shared (EVP_MD is
 // reference counted and safe to use from many threads).
-const EVP_MD *Sha256Md() {
-  static const EVP_MD *md = [] {
-    EVP_MD *m = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+const EVP_MD* Sha256Md() {
+  static const EVP_MD* md = [] {
+    EVP_MD* m = EVP_MD_fetch(nullptr, "SHA256", nullptr);
     CheckOpenSsl(m != nullptr, "EVP_MD_fetch(SHA256)");
     return m;
   }();
@@ -53,10 +50,10 @@ const EVP_MD *Sha256Md() {
 }
 
 struct EvpMdCtxDeleter {
-  void operator()(EVP_MD_CTX *ctx) const { EVP_MD_CTX_free(ctx); }
+  void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
 };
 
-} // namespace
+}  // namespace
 
 struct Sha256::Impl {
   std::unique_ptr<EVP_MD_CTX, EvpMdCtxDeleter> ctx;
@@ -65,25 +62,21 @@ struct Sha256::Impl {
 Sha256::Sha256() : impl_(std::make_unique<Impl>()) {
   impl_->ctx.reset(EVP_MD_CTX_new());
   CheckOpenSsl(impl_->ctx != nullptr, "EVP_MD_CTX_new");
-  CheckOpenSsl(EVP_DigestInit_ex2(impl_->ctx.get(), Sha256Md(), nullptr),
-               "EVP_DigestInit_ex2");
+  CheckOpenSsl(EVP_DigestInit_ex2(impl_->ctx.get(), Sha256Md(), nullptr), "EVP_DigestInit_ex2");
 }
 
 Sha256::~Sha256() = default;
 
-void Sha256::Update(const void *data, size_t len) {
-  CheckOpenSsl(EVP_DigestUpdate(impl_->ctx.get(), data, len),
-               "EVP_DigestUpdate");
+void Sha256::Update(const void* data, size_t len) {
+  CheckOpenSsl(EVP_DigestUpdate(impl_->ctx.get(), data, len), "EVP_DigestUpdate");
 }
 
 Sha256Digest Sha256::Finish() {
   Sha256Digest d;
   unsigned int len = 0;
-  CheckOpenSsl(EVP_DigestFinal_ex(impl_->ctx.get(), d.data(), &len),
-               "EVP_DigestFinal_ex");
+  CheckOpenSsl(EVP_DigestFinal_ex(impl_->ctx.get(), d.data(), &len), "EVP_DigestFinal_ex");
   CheckOpenSsl(len == d.size(), "EVP_DigestFinal_ex length");
-  CheckOpenSsl(EVP_DigestInit_ex2(impl_->ctx.get(), Sha256Md(), nullptr),
-               "EVP_DigestInit_ex2");
+  CheckOpenSsl(EVP_DigestInit_ex2(impl_->ctx.get(), Sha256Md(), nullptr), "EVP_DigestInit_ex2");
   return d;
 }
 
@@ -93,9 +86,9 @@ Sha256Digest Sha256Of(std::string_view data) {
   return sha.Finish();
 }
 
-std::string ToHex(const void *data, size_t len) {
+std::string ToHex(const void* data, size_t len) {
   static constexpr char kDigits[] = "0123456789abcdef";
-  const auto *p = static_cast<const uint8_t *>(data);
+  const auto* p = static_cast<const uint8_t*>(data);
   std::string out(2 * len, '\0');
   for (size_t i = 0; i < len; ++i) {
     out[2 * i] = kDigits[p[i] >> 4];
@@ -107,40 +100,32 @@ std::string ToHex(const void *data, size_t len) {
 namespace {
 
 int HexValue(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
 }
 
 bool StartsWithIgnoreCase(std::string_view text, std::string_view prefix) {
-  if (text.size() < prefix.size())
-    return false;
+  if (text.size() < prefix.size()) return false;
   for (size_t i = 0; i < prefix.size(); ++i) {
     char c = text[i];
-    if (c >= 'A' && c <= 'Z')
-      c = static_cast<char>(c - 'A' + 'a');
-    if (c != prefix[i])
-      return false;
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != prefix[i]) return false;
   }
   return true;
 }
 
-} // namespace
+}  // namespace
 
 StatusOr<Sha256Digest> ParseSha256Hex(std::string_view text) {
   std::string_view hex = text;
-  if (StartsWithIgnoreCase(hex, "sha256:"))
-    hex.remove_prefix(7);
+  if (StartsWithIgnoreCase(hex, "sha256:")) hex.remove_prefix(7);
   Sha256Digest d;
   if (hex.size() != 2 * d.size()) {
     return Status::InvalidArgument(
         "bad SHA-256 digest '" + std::string(text.substr(0, 80)) + "'",
-        "want 64 hex digits, got " + std::to_string(hex.size()) +
-            " characters");
+        "want 64 hex digits, got " + std::to_string(hex.size()) + " characters");
   }
   for (size_t i = 0; i < d.size(); ++i) {
     const int hi = HexValue(hex[2 * i]);
@@ -167,56 +152,46 @@ Sha256Digest DigestFromBytes(std::string_view bytes) {
 
 namespace {
 
-Status ErrnoStatus(const std::string &path, const char *op, int err) {
+Status ErrnoStatus(const std::string& path, const char* op, int err) {
   return Status::IOError(path, std::string(op) + ": " + std::strerror(err));
 }
 
 // Closes a file descriptor when it goes out of scope.
 class FdCloser {
-public:
+ public:
   explicit FdCloser(int fd) : fd_(fd) {}
   ~FdCloser() { ::close(fd_); }
-  FdCloser(const FdCloser &) = delete;
-  FdCloser &operator=(const FdCloser &) = delete;
+  FdCloser(const FdCloser&) = delete;
+  FdCloser& operator=(const FdCloser&) = delete;
 
-private:
+ private:
   int fd_;
 };
 
-StatusOr<int> OpenRegularFile(const std::string &path) {
+StatusOr<int> OpenRegularFile(const std::string& path) {
   // O_NONBLOCK: opening a FIFO must not wait for a writer. It has no effect on
   // reads of a regular file.
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
-                                          O_NONBLOCK | O_NOCTTY);
-  if (fd >= 0)
-    return fd;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+  if (fd >= 0) return fd;
   const int err = errno;
-  if (err == ENOENT)
-    return Status::NotFound(path, "no such file");
+  if (err == ENOENT) return Status::NotFound(path, "no such file");
   if (err == ELOOP) {
-    return Status::InvalidArgument(
-        path, "is a symbolic link (links are not followed)");
+    return Status::InvalidArgument(path, "is a symbolic link (links are not followed)");
   }
   return ErrnoStatus(path, "open", err);
 }
 
-const char *FileTypeName(mode_t mode) {
-  if (S_ISDIR(mode))
-    return "a directory";
-  if (S_ISLNK(mode))
-    return "a symbolic link";
-  if (S_ISFIFO(mode))
-    return "a FIFO";
-  if (S_ISSOCK(mode))
-    return "a socket";
-  if (S_ISCHR(mode))
-    return "a character device";
-  if (S_ISBLK(mode))
-    return "a block device";
+const char* FileTypeName(mode_t mode) {
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISLNK(mode)) return "a symbolic link";
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISSOCK(mode)) return "a socket";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
   return "not a regular file";
 }
 
-bool SameSizeAndMtime(const struct stat &a, const struct stat &b) {
+bool SameSizeAndMtime(const struct stat& a, const struct stat& b) {
   return a.st_size == b.st_size && a.st_mtim.tv_sec == b.st_mtim.tv_sec &&
          a.st_mtim.tv_nsec == b.st_mtim.tv_nsec;
 }
@@ -224,60 +199,55 @@ bool SameSizeAndMtime(const struct stat &a, const struct stat &b) {
 // Resets a Sha256 on every way out of a scope unless the digest was taken, so a
 // thread-local hasher never carries bytes of one file into the next.
 class ResetUnlessFinished {
-public:
-  explicit ResetUnlessFinished(Sha256 *sha) : sha_(sha) {}
+ public:
+  explicit ResetUnlessFinished(Sha256* sha) : sha_(sha) {}
   ~ResetUnlessFinished() {
-    if (sha_ != nullptr)
-      sha_->Finish();
+    if (sha_ != nullptr) sha_->Finish();
   }
-  ResetUnlessFinished(const ResetUnlessFinished &) = delete;
-  ResetUnlessFinished &operator=(const ResetUnlessFinished &) = delete;
+  ResetUnlessFinished(const ResetUnlessFinished&) = delete;
+  ResetUnlessFinished& operator=(const ResetUnlessFinished&) = delete;
   Sha256Digest Finish() {
-    Sha256 *sha = sha_;
+    Sha256* sha = sha_;
     sha_ = nullptr;
     return sha->Finish();
   }
 
-private:
-  Sha256 *sha_;
+ private:
+  Sha256* sha_;
 };
 
 // read() that retries on EINTR. Returns bytes read, 0 at end of file, -1 on
 // error.
-ssize_t ReadRetrying(int fd, char *buf, size_t len) {
+ssize_t ReadRetrying(int fd, char* buf, size_t len) {
   for (;;) {
     const ssize_t n = ::read(fd, buf, len);
-    if (n >= 0 || errno != EINTR)
-      return n;
+    if (n >= 0 || errno != EINTR) return n;
   }
 }
 
-} // namespace
+}  // namespace
 
-StatusOr<FileDigest> HashFile(const std::string &path, std::string *buffer) {
+StatusOr<FileDigest> HashFile(const std::string& path, std::string* buffer) {
   return HashFile(path, buffer, HashFileProgress());
 }
 
-StatusOr<FileDigest> HashFile(const std::string &path, std::string *buffer,
-                              const HashFileProgress &progress) {
+StatusOr<FileDigest> HashFile(const std::string& path, std::string* buffer,
+                              const HashFileProgress& progress) {
   DTM_ASSIGN_OR_RETURN(const int fd, OpenRegularFile(path));
   FdCloser closer(fd);
 
   struct stat before;
-  if (::fstat(fd, &before) != 0)
-    return ErrnoStatus(path, "fstat", errno);
+  if (::fstat(fd, &before) != 0) return ErrnoStatus(path, "fstat", errno);
   if (!S_ISREG(before.st_mode)) {
-    return Status::InvalidArgument(path, std::string("is ") +
-                                             FileTypeName(before.st_mode) +
-                                             ", not a regular file");
+    return Status::InvalidArgument(
+        path, std::string("is ") + FileTypeName(before.st_mode) + ", not a regular file");
   }
   // Advice only: a failure changes nothing but speed.
   (void)::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 
   thread_local std::string thread_buffer;
-  std::string &buf = buffer != nullptr ? *buffer : thread_buffer;
-  if (buf.size() < kHashFileBlockSize)
-    buf.resize(kHashFileBlockSize);
+  std::string& buf = buffer != nullptr ? *buffer : thread_buffer;
+  if (buf.size() < kHashFileBlockSize) buf.resize(kHashFileBlockSize);
 
   thread_local Sha256 sha;
   ResetUnlessFinished guard(&sha);
@@ -287,25 +257,20 @@ StatusOr<FileDigest> HashFile(const std::string &path, std::string *buffer,
     if (n < 0) {
       return ErrnoStatus(path, "read", errno);
     }
-    if (n == 0)
-      break;
+    if (n == 0) break;
     sha.Update(buf.data(), static_cast<size_t>(n));
     total += static_cast<uint64_t>(n);
-    if (progress)
-      progress(total);
+    if (progress) progress(total);
   }
   FileDigest result;
   result.sha256 = guard.Finish();
   result.size = total;
 
   struct stat after;
-  if (::fstat(fd, &after) != 0)
-    return ErrnoStatus(path, "fstat", errno);
-  if (!SameSizeAndMtime(before, after) ||
-      total != static_cast<uint64_t>(before.st_size)) {
+  if (::fstat(fd, &after) != 0) return ErrnoStatus(path, "fstat", errno);
+  if (!SameSizeAndMtime(before, after) || total != static_cast<uint64_t>(before.st_size)) {
     std::string detail = "file changed while it was hashed (size " +
-                         std::to_string(before.st_size) + " -> " +
-                         std::to_string(after.st_size);
+                         std::to_string(before.st_size) + " -> " + std::to_string(after.st_size);
     if (total != static_cast<uint64_t>(before.st_size)) {
       detail += ", " + std::to_string(total) + " bytes read";
     }
@@ -319,4 +284,4 @@ StatusOr<FileDigest> HashFile(const std::string &path, std::string *buffer,
   return result;
 }
 
-} // namespace dtm
+}  // namespace dtm
