@@ -210,13 +210,18 @@ TEST(SpdxParseTest, UseClassFloor) {
       {"MIT AND CC-BY-NC-4.0", v1::USE_CLASS_NON_COMMERCIAL},  // AND: most restrictive
       {"MIT OR CC-BY-NC-4.0", v1::USE_CLASS_COMMERCIAL},       // OR: least restrictive
       {"MIT AND LicenseRef-x", v1::USE_CLASS_UNSPECIFIED},     // unknown terms dominate AND
-      {"MIT OR LicenseRef-x", v1::USE_CLASS_COMMERCIAL},       // OR ignores unknown operands
-      {"CC-BY-NC-4.0 OR LicenseRef-x", v1::USE_CLASS_NON_COMMERCIAL},
+      {"MIT OR LicenseRef-x", v1::USE_CLASS_COMMERCIAL},       // COMMERCIAL is the least possible
+      {"LicenseRef-x OR MIT", v1::USE_CLASS_COMMERCIAL},
+      // The unknown terms may allow more than NON_COMMERCIAL (dual licensing).
+      {"CC-BY-NC-4.0 OR LicenseRef-x", v1::USE_CLASS_UNSPECIFIED},
+      {"LicenseRef-x OR CC-BY-NC-4.0", v1::USE_CLASS_UNSPECIFIED},
+      {"CC-BY-NC-4.0 OR CC-BY-NC-SA-4.0", v1::USE_CLASS_NON_COMMERCIAL},
       {"LicenseRef-a OR LicenseRef-b", v1::USE_CLASS_UNSPECIFIED},
       {"MIT OR CC-BY-NC-4.0 AND CC-BY-NC-SA-4.0", v1::USE_CLASS_COMMERCIAL},
       {"(MIT OR CC-BY-NC-4.0) AND CC-BY-NC-SA-4.0", v1::USE_CLASS_NON_COMMERCIAL},
       {"(MIT OR LicenseRef-x) AND CC-BY-4.0", v1::USE_CLASS_COMMERCIAL},
-      {"(MIT AND LicenseRef-x) OR CC-BY-NC-4.0", v1::USE_CLASS_NON_COMMERCIAL},
+      {"(MIT AND LicenseRef-x) OR CC-BY-NC-4.0", v1::USE_CLASS_UNSPECIFIED},
+      {"(MIT AND LicenseRef-x) OR ISC", v1::USE_CLASS_COMMERCIAL},
       {"GPL-2.0-only WITH Classpath-exception-2.0", v1::USE_CLASS_COMMERCIAL},
       {"LicenseRef-x WITH Classpath-exception-2.0", v1::USE_CLASS_UNSPECIFIED},
   };
@@ -277,6 +282,14 @@ TEST(SpdxCheckLicenseTest, KeepsTheDeclaredClass) {
   EXPECT_EQ(resolved, v1::USE_CLASS_COMMERCIAL);
   l.set_use_class(v1::USE_CLASS_UNSPECIFIED);
   ASSERT_TRUE(CheckLicense(l, &resolved).ok());
+  EXPECT_EQ(resolved, v1::USE_CLASS_UNSPECIFIED);
+  // Dual licensing: NC for everyone, or the publisher's own commercial terms.
+  v1::License dual = MakeLicense("CC-BY-NC-4.0 OR LicenseRef-acme", v1::USE_CLASS_COMMERCIAL);
+  AddCustom(&dual, "LicenseRef-acme", "https://example.com/commercial");
+  ASSERT_TRUE(CheckLicense(dual, &resolved).ok());
+  EXPECT_EQ(resolved, v1::USE_CLASS_COMMERCIAL);
+  dual.set_use_class(v1::USE_CLASS_UNSPECIFIED);
+  ASSERT_TRUE(CheckLicense(dual, &resolved).ok());
   EXPECT_EQ(resolved, v1::USE_CLASS_UNSPECIFIED);
 }
 

@@ -132,7 +132,9 @@ StatusOr<bool> CheckRef(std::string_view word, size_t offset, std::string_view k
   return true;
 }
 
-// Use-class combination (spec/license.md, "Use-class floor").
+// Use-class combination (spec/license.md, "Use-class floor"). UNSPECIFIED
+// stands for unknown terms, which may be anything from COMMERCIAL upwards.
+// AND: every operand applies, so an unknown one makes the whole unknown.
 UseClass CombineAnd(UseClass a, UseClass b) {
   if (a == v1::USE_CLASS_UNSPECIFIED || b == v1::USE_CLASS_UNSPECIFIED) {
     return v1::USE_CLASS_UNSPECIFIED;
@@ -140,9 +142,16 @@ UseClass CombineAnd(UseClass a, UseClass b) {
   return std::max(a, b);
 }
 
+// OR: the licensee may choose, so the least restrictive operand. A known
+// COMMERCIAL operand decides it; otherwise an unknown operand might be less
+// restrictive than the known ones, so the whole is unknown.
 UseClass CombineOr(UseClass a, UseClass b) {
-  if (a == v1::USE_CLASS_UNSPECIFIED) return b;
-  if (b == v1::USE_CLASS_UNSPECIFIED) return a;
+  if (a == v1::USE_CLASS_COMMERCIAL || b == v1::USE_CLASS_COMMERCIAL) {
+    return v1::USE_CLASS_COMMERCIAL;
+  }
+  if (a == v1::USE_CLASS_UNSPECIFIED || b == v1::USE_CLASS_UNSPECIFIED) {
+    return v1::USE_CLASS_UNSPECIFIED;
+  }
   return std::min(a, b);
 }
 

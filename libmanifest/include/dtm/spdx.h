@@ -32,8 +32,9 @@ struct LicenseExpressionInfo {
   std::vector<std::string> exceptions;
   // The members of license_ids that the list marks deprecated.
   std::vector<std::string> deprecated_ids;
-  // The least restrictive use class the expression allows, as far as the list
-  // tells (spec/license.md, "Use-class floor"); UNSPECIFIED when unknown.
+  // The least restrictive use class the expression allows when the list
+  // determines it (spec/license.md, "Use-class floor"); UNSPECIFIED when a
+  // LicenseRef's unknown terms could change it.
   v1::UseClass use_class_floor = v1::USE_CLASS_UNSPECIFIED;
 };
 
