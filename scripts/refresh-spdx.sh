@@ -69,8 +69,8 @@ ids_pkg = load(f"{ids_dir}/package.json")
 exc_pkg = load(f"{exc_dir}/package.json")
 
 # Lookups are case-insensitive, so no two ids may differ only in case, and no
-# license id may also be an exception id.
-seen = {}
+# license id may also be an exception id; no id may read as an operator.
+seen = {"and": "AND", "or": "OR", "with": "WITH"}
 for i in licenses + deprecated + exceptions:
     if i.lower() in seen:
         sys.exit(f"refresh-spdx.sh: {i!r} and {seen[i.lower()]!r} collide ignoring case")
