@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -56,6 +57,59 @@ TEST(SpdxListTest, IsSpdxLicenseIdIsExactAndCaseInsensitive) {
   EXPECT_FALSE(IsSpdxLicenseId(""));
   EXPECT_FALSE(IsSpdxLicenseId("LLVM-exception"));  // an exception id
   EXPECT_FALSE(IsSpdxLicenseId("LicenseRef-MIT"));
+}
+
+namespace pinned {
+#include "spdx_list.inc"  // the compiled-in list, to walk every id
+}  // namespace pinned
+
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+TEST(SpdxListTest, EveryListIdParsesToItself) {
+  int non_commercial = 0;
+  for (std::string_view id : pinned::kSpdxLicenseIds) {
+    const std::string spelled(id);
+    auto r = ParseLicenseExpression(Lower(spelled) + "+");
+    ASSERT_TRUE(r.ok()) << id << ": " << r.status().ToString();
+    EXPECT_EQ(r->normalized, spelled + "+");
+    EXPECT_EQ(r->license_ids, std::vector<std::string>{spelled});
+    EXPECT_TRUE(r->deprecated_ids.empty()) << id;
+    EXPECT_TRUE(IsSpdxLicenseId(spelled)) << id;
+    if (r->use_class_floor == v1::USE_CLASS_NON_COMMERCIAL) {
+      ++non_commercial;
+      EXPECT_EQ(spelled.rfind("CC-BY-NC-", 0), 0u) << id;
+    } else {
+      EXPECT_EQ(r->use_class_floor, v1::USE_CLASS_COMMERCIAL) << id;
+    }
+  }
+  EXPECT_EQ(non_commercial, 22);
+  EXPECT_EQ(std::size(pinned::kSpdxLicenseIds), 465u);
+}
+
+TEST(SpdxListTest, EveryDeprecatedIdIsReported) {
+  for (std::string_view id : pinned::kSpdxDeprecatedLicenseIds) {
+    const std::string spelled(id);
+    auto r = ParseLicenseExpression("MIT AND " + Lower(spelled));
+    ASSERT_TRUE(r.ok()) << id << ": " << r.status().ToString();
+    EXPECT_EQ(r->deprecated_ids, std::vector<std::string>{spelled});
+  }
+  EXPECT_EQ(std::size(pinned::kSpdxDeprecatedLicenseIds), 25u);
+}
+
+TEST(SpdxListTest, EveryExceptionIdFollowsWith) {
+  for (std::string_view id : pinned::kSpdxExceptionIds) {
+    const std::string spelled(id);
+    auto r = ParseLicenseExpression("GPL-2.0-only with " + Lower(spelled));
+    ASSERT_TRUE(r.ok()) << id << ": " << r.status().ToString();
+    EXPECT_EQ(r->normalized, "GPL-2.0-only WITH " + spelled);
+    EXPECT_EQ(r->exceptions, std::vector<std::string>{spelled});
+    EXPECT_FALSE(IsSpdxLicenseId(spelled));
+    EXPECT_FALSE(ParseLicenseExpression(spelled).ok()) << "an exception alone: " << id;
+  }
+  EXPECT_EQ(std::size(pinned::kSpdxExceptionIds), 38u);
 }
 
 // ---- Vectors (spec/vectors/license-expressions.json)
