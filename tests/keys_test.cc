@@ -22,13 +22,12 @@ using signing_test::WriteFileOrDie;
 
 constexpr SignatureAlgorithm kAllAlgorithms[] = {
     SignatureAlgorithm::kEd25519, SignatureAlgorithm::kEcdsaP256Sha256,
-    SignatureAlgorithm::kEcdsaP384Sha384,
-    SignatureAlgorithm::kRsaPss3072Sha256};
+    SignatureAlgorithm::kEcdsaP384Sha384, SignatureAlgorithm::kRsaPss3072Sha256};
 
 // One generated key per algorithm for the whole test binary (RSA takes a
 // second).
-const PrivateKey &KeyFor(SignatureAlgorithm algorithm) {
-  static auto *keys = new std::map<SignatureAlgorithm, PrivateKey>();
+const PrivateKey& KeyFor(SignatureAlgorithm algorithm) {
+  static auto* keys = new std::map<SignatureAlgorithm, PrivateKey>();
   auto it = keys->find(algorithm);
   if (it == keys->end()) {
     auto key = PrivateKey::Generate(algorithm);
@@ -38,11 +37,10 @@ const PrivateKey &KeyFor(SignatureAlgorithm algorithm) {
   return it->second;
 }
 
-class KeysAlgorithmTest : public ::testing::TestWithParam<SignatureAlgorithm> {
-};
+class KeysAlgorithmTest : public ::testing::TestWithParam<SignatureAlgorithm> {};
 
 TEST_P(KeysAlgorithmTest, SignVerifyRoundTripThroughPem) {
-  const PrivateKey &key = KeyFor(GetParam());
+  const PrivateKey& key = KeyFor(GetParam());
   EXPECT_EQ(key.algorithm(), GetParam());
   auto sig = key.Sign("the data");
   ASSERT_TRUE(sig.ok()) << sig.status().ToString();
@@ -54,25 +52,22 @@ TEST_P(KeysAlgorithmTest, SignVerifyRoundTripThroughPem) {
   EXPECT_TRUE(pub->Verify(*sig, "the data").ok());
 
   // Altered data, altered signature, truncated signature: all one message.
-  for (const Status &s :
+  for (const Status& s :
        {pub->Verify(*sig, "the datA"),
-        pub->Verify(std::string(*sig).replace(sig->size() / 2, 1, "\x5a"),
-                    "the data"),
-        pub->Verify(sig->substr(0, sig->size() - 1), "the data"),
-        pub->Verify("", "the data")}) {
+        pub->Verify(std::string(*sig).replace(sig->size() / 2, 1, "\x5a"), "the data"),
+        pub->Verify(sig->substr(0, sig->size() - 1), "the data"), pub->Verify("", "the data")}) {
     EXPECT_EQ(s.code(), StatusCode::kVerificationFailed);
     EXPECT_EQ(s.message(), "invalid signature");
   }
 }
 
 TEST_P(KeysAlgorithmTest, PlainAndEncryptedPrivatePemRoundTrip) {
-  const PrivateKey &key = KeyFor(GetParam());
+  const PrivateKey& key = KeyFor(GetParam());
   for (const std::string passphrase : {"", "correct horse"}) {
     auto pem = key.ToPem(passphrase);
     ASSERT_TRUE(pem.ok()) << pem.status().ToString();
-    EXPECT_NE(pem->find(passphrase.empty()
-                            ? "-----BEGIN PRIVATE KEY-----"
-                            : "-----BEGIN ENCRYPTED PRIVATE KEY-----"),
+    EXPECT_NE(pem->find(passphrase.empty() ? "-----BEGIN PRIVATE KEY-----"
+                                           : "-----BEGIN ENCRYPTED PRIVATE KEY-----"),
               std::string::npos);
     auto loaded = PrivateKey::FromPem(*pem, passphrase);
     ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
@@ -87,21 +82,17 @@ TEST_P(KeysAlgorithmTest, SignatureOfAnotherAlgorithmIsRejected) {
   auto sig = KeyFor(GetParam()).Sign("data");
   ASSERT_TRUE(sig.ok());
   for (SignatureAlgorithm other : kAllAlgorithms) {
-    if (other == GetParam())
-      continue;
+    if (other == GetParam()) continue;
     Status s = KeyFor(other).public_key().Verify(*sig, "data");
-    EXPECT_EQ(s.code(), StatusCode::kVerificationFailed)
-        << AlgorithmName(other);
+    EXPECT_EQ(s.code(), StatusCode::kVerificationFailed) << AlgorithmName(other);
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Keys, KeysAlgorithmTest,
-                         ::testing::ValuesIn(kAllAlgorithms),
-                         [](const auto &info) {
+INSTANTIATE_TEST_SUITE_P(Keys, KeysAlgorithmTest, ::testing::ValuesIn(kAllAlgorithms),
+                         [](const auto& info) {
                            std::string name(AlgorithmName(info.param));
-                           for (char &c : name) {
-                             if (c == '-')
-                               c = '_';
+                           for (char& c : name) {
+                             if (c == '-') c = '_';
                            }
                            return name;
                          });
@@ -114,8 +105,7 @@ TEST(KeysTest, AlgorithmNamesRoundTrip) {
   }
   auto bad = ParseAlgorithmName("rsa");
   EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_NE(bad.status().message().find("unknown algorithm 'rsa'"),
-            std::string::npos);
+  EXPECT_NE(bad.status().message().find("unknown algorithm 'rsa'"), std::string::npos);
 }
 
 TEST(KeysTest, EncryptedKeyNeedsTheRightPassphrase) {
@@ -123,12 +113,10 @@ TEST(KeysTest, EncryptedKeyNeedsTheRightPassphrase) {
   ASSERT_TRUE(pem.ok());
   auto missing = PrivateKey::FromPem(*pem);
   EXPECT_EQ(missing.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(missing.status().message(),
-            "the private key is encrypted; give its passphrase");
+  EXPECT_EQ(missing.status().message(), "the private key is encrypted; give its passphrase");
   auto wrong = PrivateKey::FromPem(*pem, "wrong");
   EXPECT_EQ(wrong.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(wrong.status().message(),
-            "wrong passphrase or damaged private key");
+  EXPECT_EQ(wrong.status().message(), "wrong passphrase or damaged private key");
 }
 
 TEST(KeysTest, EncryptedKeyUsesScryptAndAes256Cbc) {
@@ -137,27 +125,23 @@ TEST(KeysTest, EncryptedKeyUsesScryptAndAes256Cbc) {
   ASSERT_TRUE(pem.ok());
   WriteFileOrDie(dir / "k.pem", *pem);
   std::string out;
-  ASSERT_EQ(RunCommand("openssl asn1parse -in " + Quote(dir / "k.pem"), &out),
-            0)
-      << out;
+  ASSERT_EQ(RunCommand("openssl asn1parse -in " + Quote(dir / "k.pem"), &out), 0) << out;
   EXPECT_NE(out.find("OBJECT            :scrypt"), std::string::npos) << out;
   EXPECT_NE(out.find(":aes-256-cbc"), std::string::npos) << out;
   // And the openssl command line decrypts it.
   out.clear();
-  EXPECT_EQ(RunCommand("openssl pkey -noout -in " + Quote(dir / "k.pem") +
-                           " -passin pass:pw",
-                       &out),
-            0)
+  EXPECT_EQ(
+      RunCommand("openssl pkey -noout -in " + Quote(dir / "k.pem") + " -passin pass:pw", &out), 0)
       << out;
 }
 
 TEST(KeysTest, KeyIdIsSha256OfDerSpki) {
   ScratchDir dir;
-  const PublicKey &pub = KeyFor(SignatureAlgorithm::kEd25519).public_key();
+  const PublicKey& pub = KeyFor(SignatureAlgorithm::kEd25519).public_key();
   WriteFileOrDie(dir / "p.pem", pub.ToPem());
   std::string out;
-  ASSERT_EQ(RunCommand("openssl pkey -pubin -in " + Quote(dir / "p.pem") +
-                           " -outform DER -out " + Quote(dir / "p.der"),
+  ASSERT_EQ(RunCommand("openssl pkey -pubin -in " + Quote(dir / "p.pem") + " -outform DER -out " +
+                           Quote(dir / "p.der"),
                        &out),
             0)
       << out;
@@ -169,30 +153,26 @@ TEST(KeysTest, KeyIdIsSha256OfDerSpki) {
 TEST(KeysTest, OpensslMadeKeys) {
   ScratchDir dir;
   struct Case {
-    const char *genpkey_args;
+    const char* genpkey_args;
     bool accepted;
-    const char *message_part;
+    const char* message_part;
   };
   const Case cases[] = {
       {"-algorithm ed25519", true, ""},
       {"-algorithm EC -pkeyopt ec_paramgen_curve:P-256", true, ""},
       {"-algorithm EC -pkeyopt ec_paramgen_curve:P-384", true, ""},
-      {"-algorithm EC -pkeyopt ec_paramgen_curve:secp256k1", false,
-       "unsupported EC curve"},
-      {"-algorithm RSA -pkeyopt rsa_keygen_bits:2048", false,
-       "RSA key of 2048 bits"},
+      {"-algorithm EC -pkeyopt ec_paramgen_curve:secp256k1", false, "unsupported EC curve"},
+      {"-algorithm RSA -pkeyopt rsa_keygen_bits:2048", false, "RSA key of 2048 bits"},
       {"-algorithm ed448", false, "unsupported key type"},
-      {"-algorithm RSA-PSS -pkeyopt rsa_keygen_bits:3072", false,
-       "RSA-PSS-restricted"},
+      {"-algorithm RSA-PSS -pkeyopt rsa_keygen_bits:3072", false, "RSA-PSS-restricted"},
   };
-  for (const Case &c : cases) {
+  for (const Case& c : cases) {
     SCOPED_TRACE(c.genpkey_args);
     const std::string key = dir / "k.pem";
     const std::string pub = dir / "p.pem";
     std::string out;
-    ASSERT_EQ(RunCommand("openssl genpkey " + std::string(c.genpkey_args) +
-                             " -out " + Quote(key) + " && openssl pkey -in " +
-                             Quote(key) + " -pubout -out " + Quote(pub),
+    ASSERT_EQ(RunCommand("openssl genpkey " + std::string(c.genpkey_args) + " -out " + Quote(key) +
+                             " && openssl pkey -in " + Quote(key) + " -pubout -out " + Quote(pub),
                          &out),
               0)
         << out;
@@ -204,8 +184,7 @@ TEST(KeysTest, OpensslMadeKeys) {
       EXPECT_EQ(priv.status().code(), StatusCode::kInvalidArgument);
       EXPECT_NE(priv.status().message().find(c.message_part), std::string::npos)
           << priv.status().message();
-      EXPECT_NE(pubkey.status().message().find(c.message_part),
-                std::string::npos)
+      EXPECT_NE(pubkey.status().message().find(c.message_part), std::string::npos)
           << pubkey.status().message();
     }
   }
@@ -214,8 +193,7 @@ TEST(KeysTest, OpensslMadeKeys) {
 TEST(KeysTest, ReadsPbkdf2EncryptedKeysFromOpenssl) {
   ScratchDir dir;
   std::string out;
-  ASSERT_EQ(RunCommand("openssl genpkey -algorithm ed25519 -aes-256-cbc -pass "
-                       "pass:pw -out " +
+  ASSERT_EQ(RunCommand("openssl genpkey -algorithm ed25519 -aes-256-cbc -pass pass:pw -out " +
                            Quote(dir / "k.pem"),
                        &out),
             0)
@@ -227,21 +205,18 @@ TEST(KeysTest, ReadsPbkdf2EncryptedKeysFromOpenssl) {
 TEST(KeysTest, RefusesNonPkcs8Pem) {
   ScratchDir dir;
   std::string out;
-  ASSERT_EQ(RunCommand("openssl ecparam -name prime256v1 -genkey -noout -out " +
-                           Quote(dir / "k.pem"),
-                       &out),
-            0)
+  ASSERT_EQ(
+      RunCommand("openssl ecparam -name prime256v1 -genkey -noout -out " + Quote(dir / "k.pem"),
+                 &out),
+      0)
       << out;
   const std::string traditional = ReadFileOrDie(dir / "k.pem");
   ASSERT_NE(traditional.find("BEGIN EC PRIVATE KEY"), std::string::npos);
   auto key = PrivateKey::FromPem(traditional);
   EXPECT_EQ(key.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_NE(key.status().message().find("not a PKCS#8 PEM private key"),
-            std::string::npos);
+  EXPECT_NE(key.status().message().find("not a PKCS#8 PEM private key"), std::string::npos);
   // A public key where a private one is expected, and the reverse.
-  EXPECT_FALSE(PrivateKey::FromPem(
-                   KeyFor(SignatureAlgorithm::kEd25519).public_key().ToPem())
-                   .ok());
+  EXPECT_FALSE(PrivateKey::FromPem(KeyFor(SignatureAlgorithm::kEd25519).public_key().ToPem()).ok());
   auto priv_pem = KeyFor(SignatureAlgorithm::kEd25519).ToPem();
   ASSERT_TRUE(priv_pem.ok());
   EXPECT_FALSE(PublicKey::FromPem(*priv_pem).ok());
@@ -250,8 +225,7 @@ TEST(KeysTest, RefusesNonPkcs8Pem) {
 }
 
 TEST(KeysTest, SpkiDerRoundTripAndTrailingBytes) {
-  const PublicKey &pub =
-      KeyFor(SignatureAlgorithm::kEcdsaP384Sha384).public_key();
+  const PublicKey& pub = KeyFor(SignatureAlgorithm::kEcdsaP384Sha384).public_key();
   auto again = PublicKey::FromSpkiDer(pub.spki_der());
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(*again, pub);
@@ -260,12 +234,10 @@ TEST(KeysTest, SpkiDerRoundTripAndTrailingBytes) {
 }
 
 TEST(KeysTest, EcdsaRawToDer) {
-  const PrivateKey &key = KeyFor(SignatureAlgorithm::kEcdsaP256Sha256);
-  auto raw_len_wrong = EcdsaRawToDer(std::string(63, '\1'),
-                                     SignatureAlgorithm::kEcdsaP256Sha256);
+  const PrivateKey& key = KeyFor(SignatureAlgorithm::kEcdsaP256Sha256);
+  auto raw_len_wrong = EcdsaRawToDer(std::string(63, '\1'), SignatureAlgorithm::kEcdsaP256Sha256);
   EXPECT_EQ(raw_len_wrong.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_FALSE(
-      EcdsaRawToDer(std::string(64, '\1'), SignatureAlgorithm::kEd25519).ok());
+  EXPECT_FALSE(EcdsaRawToDer(std::string(64, '\1'), SignatureAlgorithm::kEd25519).ok());
   // r = 1, s = 2 encodes to SEQUENCE { INTEGER 1, INTEGER 2 }.
   std::string raw(64, '\0');
   raw[31] = 1;
@@ -285,5 +257,5 @@ TEST(KeysTest, WipeStringClears) {
   EXPECT_TRUE(secret.empty());
 }
 
-} // namespace
-} // namespace dtm
+}  // namespace
+}  // namespace dtm

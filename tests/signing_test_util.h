@@ -16,32 +16,26 @@ namespace dtm::signing_test {
 
 // A fresh directory under $TMPDIR, removed with its contents at destruction.
 class ScratchDir {
-public:
+ public:
   ScratchDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "dtm-signing-XXXXXX")
-            .string();
-    if (::mkdtemp(pattern.data()) != nullptr)
-      path_ = pattern;
+    std::string pattern = (std::filesystem::temp_directory_path() / "dtm-signing-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) != nullptr) path_ = pattern;
   }
   ~ScratchDir() {
     std::error_code ec;
-    if (!path_.empty())
-      std::filesystem::remove_all(path_, ec);
+    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
   }
-  ScratchDir(const ScratchDir &) = delete;
-  ScratchDir &operator=(const ScratchDir &) = delete;
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
 
-  const std::string &path() const { return path_; }
-  std::string operator/(const std::string &name) const {
-    return path_ + "/" + name;
-  }
+  const std::string& path() const { return path_; }
+  std::string operator/(const std::string& name) const { return path_ + "/" + name; }
 
-private:
+ private:
   std::string path_;
 };
 
-inline std::string ReadFileOrDie(const std::string &path) {
+inline std::string ReadFileOrDie(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   EXPECT_TRUE(in.good()) << "cannot read " << path;
   std::ostringstream ss;
@@ -49,7 +43,7 @@ inline std::string ReadFileOrDie(const std::string &path) {
   return ss.str();
 }
 
-inline void WriteFileOrDie(const std::string &path, std::string_view bytes) {
+inline void WriteFileOrDie(const std::string& path, std::string_view bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   ASSERT_TRUE(out.good()) << "cannot write " << path;
@@ -57,23 +51,19 @@ inline void WriteFileOrDie(const std::string &path, std::string_view bytes) {
 
 // Runs `command` with /bin/sh, stdout and stderr captured; returns its exit
 // status (-1 when it could not run) and appends its output to *output.
-inline int RunCommand(const std::string &command,
-                      std::string *output = nullptr) {
-  FILE *pipe = ::popen((command + " 2>&1").c_str(), "r");
-  if (pipe == nullptr)
-    return -1;
+inline int RunCommand(const std::string& command, std::string* output = nullptr) {
+  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
+  if (pipe == nullptr) return -1;
   char buf[4096];
   size_t n;
   std::string out;
-  while ((n = std::fread(buf, 1, sizeof(buf), pipe)) > 0)
-    out.append(buf, n);
+  while ((n = std::fread(buf, 1, sizeof(buf), pipe)) > 0) out.append(buf, n);
   const int status = ::pclose(pipe);
-  if (output != nullptr)
-    *output += out;
+  if (output != nullptr) *output += out;
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-inline std::string Quote(const std::string &s) {
+inline std::string Quote(const std::string& s) {
   std::string out = "'";
   for (char c : s) {
     if (c == '\'') {
@@ -85,4 +75,4 @@ inline std::string Quote(const std::string &s) {
   return out + "'";
 }
 
-} // namespace dtm::signing_test
+}  // namespace dtm::signing_test

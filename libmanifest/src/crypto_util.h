@@ -8,13 +8,37 @@
 
 #include "dtm/status.h"
 
+struct bio_st;  // OpenSSL's BIO
+
 namespace dtm::crypto {
 
 // A unique_ptr deleter calling an OpenSSL free function:
 //   std::unique_ptr<BIO, Free<BIO_free_all>>
-template <auto FreeFn> struct Free {
-  template <typename T> void operator()(T *p) const { FreeFn(p); }
+template <auto FreeFn>
+struct Free {
+  template <typename T>
+  void operator()(T* p) const {
+    FreeFn(p);
+  }
 };
+
+// Frees memory OpenSSL allocated (OPENSSL_free).
+void FreeOpenSslMemory(void* p);
+
+// The DER encoding made by an OpenSSL i2d_* function, "" when it fails:
+//   ToDer(i2d_X509, cert)
+template <typename Fn, typename T>
+std::string ToDer(Fn i2d, T* object) {
+  unsigned char* der = nullptr;
+  const int len = i2d(object, &der);
+  if (len <= 0) return {};
+  std::string out(reinterpret_cast<char*>(der), static_cast<size_t>(len));
+  FreeOpenSslMemory(der);
+  return out;
+}
+
+// The bytes written so far to a memory BIO.
+std::string MemoryBioContents(bio_st* bio);
 
 // Empties OpenSSL's error queue of this thread and returns its entries joined
 // by "; " ("no OpenSSL error recorded" when it was empty).
@@ -27,4 +51,4 @@ Status OpenSslFailure(std::string_view what);
 // errors>".
 Status OpenSslRejected(std::string_view what);
 
-} // namespace dtm::crypto
+}  // namespace dtm::crypto

@@ -20,11 +20,11 @@ namespace dtm {
 // The valid (key type, signature scheme) combinations. Nothing else is
 // accepted.
 enum class SignatureAlgorithm {
-  kEd25519,          // RFC 8032 Ed25519 (pure, no pre-hash)
-  kEcdsaP256Sha256,  // ECDSA over NIST P-256 with SHA-256, DER signatures
-  kEcdsaP384Sha384,  // ECDSA over NIST P-384 with SHA-384, DER signatures
-  kRsaPss3072Sha256, // RSASSA-PSS, SHA-256, MGF1-SHA-256, salt 32 bytes; RSA >=
-                     // 3072 bits
+  kEd25519,           // RFC 8032 Ed25519 (pure, no pre-hash)
+  kEcdsaP256Sha256,   // ECDSA over NIST P-256 with SHA-256, DER signatures
+  kEcdsaP384Sha384,   // ECDSA over NIST P-384 with SHA-384, DER signatures
+  kRsaPss3072Sha256,  // RSASSA-PSS, SHA-256, MGF1-SHA-256, salt 32 bytes; RSA >=
+                      // 3072 bits
 };
 
 // Smallest and largest accepted RSA modulus, in bits.
@@ -41,7 +41,7 @@ StatusOr<SignatureAlgorithm> ParseAlgorithmName(std::string_view name);
 // type, EC keys on other curves, and RSA keys outside [kMinRsaBits,
 // kMaxRsaBits].
 class PublicKey {
-public:
+ public:
   // SubjectPublicKeyInfo in PEM ("-----BEGIN PUBLIC KEY-----").
   static StatusOr<PublicKey> FromPem(std::string_view pem);
   // SubjectPublicKeyInfo in DER.
@@ -50,9 +50,9 @@ public:
   SignatureAlgorithm algorithm() const;
   // The key id: lower-case hex SHA-256 of the DER SubjectPublicKeyInfo. Only a
   // hint for choosing a key; never a reason to trust one.
-  const std::string &key_id() const;
+  const std::string& key_id() const;
   // The DER SubjectPublicKeyInfo.
-  const std::string &spki_der() const;
+  const std::string& spki_der() const;
   // SubjectPublicKeyInfo in PEM.
   std::string ToPem() const;
 
@@ -61,22 +61,19 @@ public:
   // cause, is kVerificationFailed with the message "invalid signature".
   Status Verify(std::string_view signature, std::string_view data) const;
 
-  bool operator==(const PublicKey &other) const {
-    return spki_der() == other.spki_der();
-  }
+  bool operator==(const PublicKey& other) const { return spki_der() == other.spki_der(); }
 
-private:
+ private:
   friend class PrivateKey;
   struct Impl;
-  explicit PublicKey(std::shared_ptr<const Impl> impl)
-      : impl_(std::move(impl)) {}
+  explicit PublicKey(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
   std::shared_ptr<const Impl> impl_;
 };
 
 // A private key. The secret is held by OpenSSL, which wipes it when the last
 // copy of this object is destroyed.
 class PrivateKey {
-public:
+ public:
   // A fresh key from the operating system's random source. RSA keys get
   // kMinRsaBits bits and take about a second.
   static StatusOr<PrivateKey> Generate(SignatureAlgorithm algorithm);
@@ -84,11 +81,10 @@ public:
   // `passphrase` (PBES2 with scrypt or PBKDF2, as OpenSSL reads it). Errors:
   // kInvalidArgument for another PEM type, a missing or wrong passphrase, or a
   // key that is unsupported or fails its consistency check.
-  static StatusOr<PrivateKey> FromPem(std::string_view pem,
-                                      std::string_view passphrase = {});
+  static StatusOr<PrivateKey> FromPem(std::string_view pem, std::string_view passphrase = {});
 
   SignatureAlgorithm algorithm() const;
-  const PublicKey &public_key() const;
+  const PublicKey& public_key() const;
 
   // PKCS#8 PEM. With a non-empty passphrase the key is encrypted: PBES2 with
   // scrypt (N = 2^14, r = 8, p = 1, 16-byte random salt) and AES-256-CBC.
@@ -100,7 +96,7 @@ public:
   // fixed-size byte strings.
   StatusOr<std::string> Sign(std::string_view data) const;
 
-private:
+ private:
   struct Impl;
   explicit PrivateKey(std::shared_ptr<const Impl> impl);
   std::shared_ptr<const Impl> impl_;
@@ -110,11 +106,10 @@ private:
 // integers of the curve's size, 64 bytes for P-256, 96 for P-384) as DER, for
 // callers that receive that form. kInvalidArgument for another length or a
 // non-ECDSA algorithm.
-StatusOr<std::string> EcdsaRawToDer(std::string_view raw,
-                                    SignatureAlgorithm algorithm);
+StatusOr<std::string> EcdsaRawToDer(std::string_view raw, SignatureAlgorithm algorithm);
 
 // Overwrites the bytes of `secret` (in a way the compiler does not remove) and
 // clears it.
-void WipeString(std::string *secret);
+void WipeString(std::string* secret);
 
-} // namespace dtm
+}  // namespace dtm
