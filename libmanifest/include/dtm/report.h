@@ -1,0 +1,100 @@
+// Disclosures generated from a manifest: the EU AI Act public summary of
+// training content, the California AB 2013 documentation, and an overview page
+// with charts (spec/report.md).
+//
+// A report states only what the manifest (and, for the EU summary, the model
+// file) says. Every item they cannot answer is shown as a gap and listed at
+// the end; nothing is inferred or invented.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dtm/digest.h"
+#include "dtm/status.h"
+#include "dtm/v1/manifest.pb.h"
+#include "dtm/v1/report.pb.h"
+
+namespace dtm {
+
+// One source of a manifest with the tally of its files.
+struct SourceFacts {
+  v1::Source source;
+  uint64_t files = 0;
+  uint64_t bytes = 0;  // sum of the sizes of its files
+};
+
+// What the reports and policy checks read from a manifest: the header and
+// every source, but no file entries. Memory grows with sources, not files.
+struct ManifestFacts {
+  std::string name;  // the manifest's file name, for messages and reports
+  v1::Header header;
+  std::vector<SourceFacts> sources;         // in manifest order (sorted by id)
+  std::optional<Sha256Digest> file_sha256;  // set when read from a file
+};
+
+// Reads the manifest at `path` once, checking its framing and footer as the
+// reader does. Errors name the file and the record (kCorruption etc.).
+StatusOr<ManifestFacts> ReadManifestFacts(const std::string& path);
+
+// Adds one record to `facts`: a Source is appended, a FileEntry is tallied on
+// its source. A FileEntry naming no earlier source is kCorruption (`index` is
+// the record number, for the message).
+Status AddRecordToFacts(const v1::Record& record, uint64_t index, ManifestFacts* facts);
+
+// Size bins of the EU template (section 1.3). The boundaries belong to the
+// middle bin: 1e9 tokens is "1 billion to 10 trillion tokens".
+std::string TextSizeBin(uint64_t tokens);     // <1e9, 1e9..1e13, >1e13 tokens
+std::string ImageSizeBin(uint64_t images);    // <1e6, 1e6..1e9, >1e9 images
+std::string AudioVideoSizeBin(double hours);  // <1e4, 1e4..1e6, >1e6 hours
+
+enum class ReportTemplate {
+  kOverview,  // composition, collection periods, sources, signature status
+  kEuAiAct,   // EU AI Act Art. 53(1)(d) public summary (AI Office template)
+  kAb2013,    // California Civil Code 3111 documentation
+};
+enum class ReportFormat { kMarkdown, kHtml };
+
+// "overview", "eu-ai-act", "ab2013" / "md", "html". kInvalidArgument otherwise.
+StatusOr<ReportTemplate> ParseReportTemplate(std::string_view name);
+StatusOr<ReportFormat> ParseReportFormat(std::string_view name);
+
+// The signature status the overview shows. The caller establishes it (the
+// report does not read bundles or keys).
+struct SignatureStatus {
+  enum class State {
+    kNoBundle,     // no bundle beside the manifest
+    kNotVerified,  // a bundle is present but was not verified (no key given)
+    kVerified,     // the bundle verifies against the manifest and the key
+    kFailed,       // the bundle does not verify
+  };
+  State state = State::kNoBundle;
+  std::string detail;  // e.g. the bundle's file name, the key, or the failure
+};
+
+struct ReportOptions {
+  ReportTemplate kind = ReportTemplate::kOverview;
+  ReportFormat format = ReportFormat::kMarkdown;
+  // Facts about the model (EU summary only); absent: those items are gaps.
+  const v1::ModelFile* model = nullptr;
+  SignatureStatus signature;
+  // The generator named in the report, e.g. "dtm 0.1.0".
+  std::string generator = "dtm";
+};
+
+// Writes the report. Text from the manifest and the model file is escaped for
+// the output format, so no input can inject markup or script. Fails only with
+// kIOError when `out` fails.
+Status WriteReport(const ManifestFacts& facts, const ReportOptions& options, std::ostream& out);
+
+// Reads and checks a model file (spec/report.md, "The model file"). Errors are
+// kInvalidArgument "file:line:col: field: problem", kNotFound, kLimitExceeded.
+StatusOr<v1::ModelFile> LoadModelFile(const std::string& path);
+// As LoadModelFile, from text; `file` names it in messages.
+StatusOr<v1::ModelFile> ParseModelFile(std::string_view text, const std::string& file);
+
+}  // namespace dtm
