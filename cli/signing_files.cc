@@ -1,0 +1,95 @@
+#include "signing_files.h"
+
+#include <cstdlib>
+#include <ctime>
+
+#include "dtm/atomic_file.h"
+
+namespace dtm::cli {
+namespace {
+
+constexpr size_t kMaxKeyFileBytes = 1u << 20;
+
+}  // namespace
+
+void AddPassphraseOptions(CLI::App* app, PassphraseSource* source, const char* purpose) {
+  auto* file = app->add_option("--passphrase-file", source->file,
+                               std::string("Read the passphrase ") + purpose +
+                                   " from this file (one final newline is ignored)");
+  auto* env = app->add_option(
+      "--passphrase-env", source->env_name,
+      std::string("Read the passphrase ") + purpose + " from this environment variable");
+  file->excludes(env);
+}
+
+StatusOr<std::string> ReadPassphrase(const PassphraseSource& source) {
+  std::string passphrase;
+  if (!source.file.empty()) {
+    auto text = ReadSmallFile(source.file, 64u << 10);
+    if (!text.ok()) return text.status();
+    passphrase = std::move(text).value();
+    if (!passphrase.empty() && passphrase.back() == '\n') passphrase.pop_back();
+    if (!passphrase.empty() && passphrase.back() == '\r') passphrase.pop_back();
+    if (passphrase.empty()) {
+      return Status::InvalidArgument(source.file, "the passphrase file is empty");
+    }
+  } else if (!source.env_name.empty()) {
+    const char* value = std::getenv(source.env_name.c_str());
+    if (value == nullptr || *value == '\0') {
+      return Status::InvalidArgument("environment variable " + source.env_name, "unset or empty");
+    }
+    passphrase = value;
+  }
+  return passphrase;
+}
+
+StatusOr<PrivateKey> LoadPrivateKey(const std::string& path, const PassphraseSource& source) {
+  auto pem = ReadSmallFile(path, kMaxKeyFileBytes);
+  if (!pem.ok()) return pem.status();
+  auto passphrase = ReadPassphrase(source);
+  if (!passphrase.ok()) {
+    WipeString(&pem.value());
+    return passphrase.status();
+  }
+  auto key = PrivateKey::FromPem(*pem, *passphrase);
+  WipeString(&pem.value());
+  WipeString(&passphrase.value());
+  if (!key.ok()) {
+    Status s = key.status().WithContext(path);
+    if (s.message().find("give its passphrase") != std::string::npos) {
+      return Status::InvalidArgument(s.message() + " (--passphrase-file or --passphrase-env)");
+    }
+    return s;
+  }
+  return key;
+}
+
+StatusOr<PublicKey> LoadPublicKey(const std::string& path) {
+  auto pem = ReadSmallFile(path, kMaxKeyFileBytes);
+  if (!pem.ok()) return pem.status();
+  auto key = PublicKey::FromPem(*pem);
+  if (!key.ok()) return key.status().WithContext(path);
+  return key;
+}
+
+StatusOr<std::vector<Certificate>> LoadCertificates(const std::string& path) {
+  auto pem = ReadSmallFile(path, kMaxKeyFileBytes);
+  if (!pem.ok()) return pem.status();
+  auto certs = Certificate::ParsePem(*pem);
+  if (!certs.ok()) return certs.status().WithContext(path);
+  return certs;
+}
+
+StatusOr<int64_t> SigningTime() {
+  const char* epoch = std::getenv("SOURCE_DATE_EPOCH");
+  if (epoch == nullptr || *epoch == '\0') return static_cast<int64_t>(std::time(nullptr));
+  char* end = nullptr;
+  const long long value = std::strtoll(epoch, &end, 10);
+  if (*end != '\0' || value < 0) {
+    return Status::InvalidArgument("SOURCE_DATE_EPOCH '" + std::string(epoch) + "'",
+                                   "not a number of seconds");
+  }
+  return static_cast<int64_t>(value);
+}
+
+}  // namespace dtm::cli

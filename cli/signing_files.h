@@ -1,0 +1,39 @@
+// Reading what the signing commands (keygen, sign, verify) take from files and
+// the environment: keys, certificates and passphrases.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+#include <vector>
+
+#include "dtm/keys.h"
+#include "dtm/status.h"
+#include "dtm/x509.h"
+
+namespace dtm::cli {
+
+// Where a passphrase comes from. Never the command line: it would show in the
+// process list and the shell history.
+struct PassphraseSource {
+  std::string file;      // --passphrase-file: the file's content, one final newline removed
+  std::string env_name;  // --passphrase-env: the value of this environment variable
+};
+
+// Adds --passphrase-file and --passphrase-env (mutually exclusive) to `app`.
+void AddPassphraseOptions(CLI::App* app, PassphraseSource* source, const char* purpose);
+
+// The passphrase, or "" when no source was given. kInvalidArgument when the
+// file is unreadable or empty or the variable unset or empty.
+StatusOr<std::string> ReadPassphrase(const PassphraseSource& source);
+
+// A private key file (PKCS#8 PEM), decrypted with the passphrase from `source`.
+StatusOr<PrivateKey> LoadPrivateKey(const std::string& path, const PassphraseSource& source);
+// A public key file (SPKI PEM).
+StatusOr<PublicKey> LoadPublicKey(const std::string& path);
+// Every certificate of a PEM file.
+StatusOr<std::vector<Certificate>> LoadCertificates(const std::string& path);
+
+// The signing time: $SOURCE_DATE_EPOCH (Unix seconds) when set, else now.
+StatusOr<int64_t> SigningTime();
+
+}  // namespace dtm::cli
