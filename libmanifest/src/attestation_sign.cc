@@ -21,7 +21,7 @@ Status CheckSignerCertificate(const Signer& signer, int64_t signed_at) {
                                    "\" is not for the signing key " +
                                    signer.key->public_key().key_id());
   }
-  if (signed_at < leaf.not_before() || signed_at > leaf.not_after()) {
+  if (signed_at < leaf.not_before() || signed_at >= leaf.not_after()) {
     return Status::InvalidArgument(
         "the certificate \"" + leaf.subject() + "\" is not valid at the signing time " +
         attestation::FormatUtc(signed_at) + " (valid " + attestation::FormatUtc(leaf.not_before()) +

@@ -33,7 +33,7 @@ struct X509StackFree {
 };
 using X509StackPtr = std::unique_ptr<STACK_OF(X509), X509StackFree>;
 
-constexpr std::string_view kPemCertificate = "-----BEGIN CERTIFICATE-----";
+constexpr std::string_view kPemBegin = "-----BEGIN ";
 
 StatusOr<X509Ptr> DecodeDer(std::string_view der) {
   if (der.size() > static_cast<size_t>(LONG_MAX)) return Status::InvalidArgument("too large");
@@ -126,10 +126,10 @@ StatusOr<std::vector<Certificate>> Certificate::ParsePem(std::string_view pem) {
     DTM_ASSIGN_OR_RETURN(Certificate c, FromDer(crypto::ToDer(i2d_X509, cert.get())));
     out.push_back(std::move(c));
   }
-  // PEM_read_bio_X509 skips other block types silently; count the blocks.
+  // PEM_read_bio_X509 skips blocks of other types silently; count every block.
   size_t blocks = 0;
-  for (size_t at = pem.find(kPemCertificate); at != std::string_view::npos;
-       at = pem.find(kPemCertificate, at + 1)) {
+  for (size_t at = pem.find(kPemBegin); at != std::string_view::npos;
+       at = pem.find(kPemBegin, at + 1)) {
     ++blocks;
   }
   if (blocks != out.size()) {

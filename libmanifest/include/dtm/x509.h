@@ -49,7 +49,8 @@ class Certificate {
   // The DNS names, e-mail addresses and URIs of the subjectAltName extension,
   // in the order they appear; other name types are left out.
   const std::vector<std::string>& subject_alt_names() const;
-  // The validity period, in Unix seconds (inclusive at both ends).
+  // The validity period, in Unix seconds. As OpenSSL checks it, a certificate
+  // is valid at time t when not_before <= t < not_after.
   int64_t not_before() const;
   int64_t not_after() const;
   // The certificate's key, if its type is one DTM signs with.
