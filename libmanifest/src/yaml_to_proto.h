@@ -17,6 +17,7 @@
 
 #include "dtm/status.h"
 #include "google/protobuf/message.h"
+#include "text_util.h"
 
 namespace dtm {
 
@@ -32,14 +33,6 @@ std::string YamlLocation(const std::string& file, const YAML::Mark& mark);
 // problem" when field_path is empty).
 Status YamlError(const std::string& file, const YAML::Mark& mark, std::string_view field_path,
                  std::string_view problem);
-
-// `text` between quotes, cut to 80 bytes, with bytes outside printable ASCII
-// escaped as \xNN, for messages that show user input.
-std::string QuoteForMessage(std::string_view text);
-
-// True if `text` is valid UTF-8 (RFC 3629: shortest form, no surrogates, at
-// most U+10FFFF).
-bool IsValidUtf8(std::string_view text);
 
 // Parses `text`, which must hold exactly one YAML document, and returns its
 // root. Errors: kLimitExceeded if text is over kMaxYamlBytes; kInvalidArgument
