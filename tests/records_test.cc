@@ -4,33 +4,13 @@
 
 #include <string>
 
+#include "test_records.h"
+
 namespace dtm {
 namespace {
 
-v1::Record Source(const std::string& id, v1::UseClass use = v1::USE_CLASS_COMMERCIAL,
-                  v1::AcquisitionMethod acq = v1::ACQUISITION_METHOD_CRAWLED,
-                  v1::Modality modality = v1::MODALITY_TEXT, uint64_t tokens = 0) {
-  v1::Record r;
-  v1::Source* s = r.mutable_source();
-  s->set_id(id);
-  s->set_name("Source " + id);
-  s->set_modality(modality);
-  s->mutable_license()->set_expression("MIT");
-  s->mutable_license()->set_use_class(use);
-  s->mutable_provenance()->set_acquisition(acq);
-  s->mutable_counts()->set_tokens(tokens);
-  return r;
-}
-
-v1::Record File(const std::string& source, const std::string& path, uint64_t size = 1) {
-  v1::Record r;
-  v1::FileEntry* f = r.mutable_file();
-  f->set_source_id(source);
-  f->set_path(path);
-  f->set_size(size);
-  f->set_sha256(std::string(32, '\x11'));
-  return r;
-}
+using test::MakeFile;
+using test::MakeSource;
 
 void ExpectInvalid(const Status& s, const std::string& message) {
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << s.ToString();
@@ -93,20 +73,20 @@ TEST(RecordsPathTest, RejectsInvalidUtf8) {
 
 TEST(RecordsSequenceTest, TalliesTotalsAndComposition) {
   RecordSequence seq;
-  ASSERT_TRUE(seq.Add(Source("books", v1::USE_CLASS_NON_COMMERCIAL, v1::ACQUISITION_METHOD_LICENSED,
-                             v1::MODALITY_TEXT, 100))
+  ASSERT_TRUE(seq.Add(MakeSource("books", v1::USE_CLASS_NON_COMMERCIAL,
+                                 v1::ACQUISITION_METHOD_LICENSED, v1::MODALITY_TEXT, 100))
                   .ok());
-  v1::Record code = Source("code", v1::USE_CLASS_COMMERCIAL, v1::ACQUISITION_METHOD_CRAWLED,
-                           v1::MODALITY_CODE, 50);
+  v1::Record code = MakeSource("code", v1::USE_CLASS_COMMERCIAL, v1::ACQUISITION_METHOD_CRAWLED,
+                               v1::MODALITY_CODE, 50);
   code.mutable_source()->mutable_counts()->set_documents(7);
   code.mutable_source()->mutable_counts()->set_hours(1.5);
   ASSERT_TRUE(seq.Add(code).ok());
-  ASSERT_TRUE(seq.Add(Source("web", v1::USE_CLASS_COMMERCIAL, v1::ACQUISITION_METHOD_CRAWLED,
-                             v1::MODALITY_TEXT, 1000))
+  ASSERT_TRUE(seq.Add(MakeSource("web", v1::USE_CLASS_COMMERCIAL, v1::ACQUISITION_METHOD_CRAWLED,
+                                 v1::MODALITY_TEXT, 1000))
                   .ok());
-  ASSERT_TRUE(seq.Add(File("books", "a", 10)).ok());
-  ASSERT_TRUE(seq.Add(File("books", "b", 20)).ok());
-  ASSERT_TRUE(seq.Add(File("web", "x/y", 5)).ok());
+  ASSERT_TRUE(seq.Add(MakeFile("books", "a", 10)).ok());
+  ASSERT_TRUE(seq.Add(MakeFile("books", "b", 20)).ok());
+  ASSERT_TRUE(seq.Add(MakeFile("web", "x/y", 5)).ok());
   EXPECT_EQ(seq.records(), 6u);
 
   const v1::Totals t = seq.totals();
@@ -162,76 +142,79 @@ void ExpectSequenceError(const std::vector<v1::Record>& records, const std::stri
 }
 
 TEST(RecordsSequenceTest, OrderViolations) {
-  ExpectSequenceError({Source("b"), Source("a")}, "record 1: source 'a' out of order (after 'b')");
-  ExpectSequenceError({Source("a"), Source("a")}, "record 1: duplicate source 'a'");
-  ExpectSequenceError({Source("a"), File("a", "x"), Source("b")},
+  ExpectSequenceError({MakeSource("b"), MakeSource("a")},
+                      "record 1: source 'a' out of order (after 'b')");
+  ExpectSequenceError({MakeSource("a"), MakeSource("a")}, "record 1: duplicate source 'a'");
+  ExpectSequenceError({MakeSource("a"), MakeFile("a", "x"), MakeSource("b")},
                       "record 2: source 'b' after the files (sources come first)");
-  ExpectSequenceError({Source("web"), File("web", "a/c"), File("web", "a/b")},
+  ExpectSequenceError({MakeSource("web"), MakeFile("web", "a/c"), MakeFile("web", "a/b")},
                       "record 2: file 'a/b' of source 'web' out of order (after 'a/c')");
-  ExpectSequenceError({Source("web"), File("web", "a"), File("web", "a")},
+  ExpectSequenceError({MakeSource("web"), MakeFile("web", "a"), MakeFile("web", "a")},
                       "record 2: duplicate file 'a' of source 'web'");
-  ExpectSequenceError({Source("a"), Source("b"), File("b", "x"), File("a", "y")},
+  ExpectSequenceError({MakeSource("a"), MakeSource("b"), MakeFile("b", "x"), MakeFile("a", "y")},
                       "record 3: file 'y' of source 'a' out of order (after the files of "
                       "source "
                       "'b')");
-  ExpectSequenceError({Source("a"), File("b", "x")},
+  ExpectSequenceError({MakeSource("a"), MakeFile("b", "x")},
                       "record 1: file 'x' of source 'b' names an unknown source");
-  ExpectSequenceError({File("a", "x")}, "record 0: file 'x' of source 'a' names an unknown source");
+  ExpectSequenceError({MakeFile("a", "x")},
+                      "record 0: file 'x' of source 'a' names an unknown source");
   // Byte-wise order: 'B' (0x42) sorts before 'a' (0x61); "a/b" before "a0".
-  ExpectSequenceError({Source("s"), File("s", "a0"), File("s", "a/b")},
+  ExpectSequenceError({MakeSource("s"), MakeFile("s", "a0"), MakeFile("s", "a/b")},
                       "record 2: file 'a/b' of source 's' out of order (after 'a0')");
 }
 
 TEST(RecordsSequenceTest, ByteWiseOrderIsAccepted) {
   RecordSequence seq;
-  EXPECT_TRUE(seq.Add(Source("a")).ok());
-  EXPECT_TRUE(seq.Add(Source("a-b")).ok());
-  EXPECT_TRUE(seq.Add(Source("a.b")).ok());
-  EXPECT_TRUE(seq.Add(Source("ab")).ok());
-  for (const char* p : {"B", "a/b", "a0", "\xc3\xa9"}) EXPECT_TRUE(seq.Add(File("a", p)).ok()) << p;
-  EXPECT_TRUE(seq.Add(File("ab", "A")).ok());
+  EXPECT_TRUE(seq.Add(MakeSource("a")).ok());
+  EXPECT_TRUE(seq.Add(MakeSource("a-b")).ok());
+  EXPECT_TRUE(seq.Add(MakeSource("a.b")).ok());
+  EXPECT_TRUE(seq.Add(MakeSource("ab")).ok());
+  for (const char* p : {"B", "a/b", "a0", "\xc3\xa9"})
+    EXPECT_TRUE(seq.Add(MakeFile("a", p)).ok()) << p;
+  EXPECT_TRUE(seq.Add(MakeFile("ab", "A")).ok());
 }
 
 TEST(RecordsSequenceTest, RecordRules) {
   ExpectSequenceError({v1::Record()}, "record 0: record has no kind (neither source nor file)");
-  v1::Record r = Source("Web");
+  v1::Record r = MakeSource("Web");
   ExpectSequenceError({r}, "record 0: source 'Web': source id must start with a-z or 0-9, not 'W'");
-  r = Source("web");
+  r = MakeSource("web");
   r.mutable_source()->clear_name();
   ExpectSequenceError({r}, "record 0: source 'web': name is empty");
-  r = Source("web");
+  r = MakeSource("web");
   r.mutable_source()->clear_modality();
   ExpectSequenceError({r}, "record 0: source 'web': modality is unspecified");
-  r = Source("web");
+  r = MakeSource("web");
   r.mutable_source()->mutable_license()->clear_expression();
   ExpectSequenceError({r}, "record 0: source 'web': license.expression is empty");
-  r = Source("web");
+  r = MakeSource("web");
   r.mutable_source()->clear_provenance();
   ExpectSequenceError({r}, "record 0: source 'web': provenance.acquisition is unspecified");
-  r = Source("web");
+  r = MakeSource("web");
   r.mutable_source()->mutable_counts()->set_hours(-1);
   ExpectSequenceError({r}, "record 0: source 'web': counts.hours is not a finite number >= 0");
-  r = File("web", "a");
+  r = MakeFile("web", "a");
   r.mutable_file()->set_sha256("short");
-  ExpectSequenceError({Source("web"), r},
+  ExpectSequenceError({MakeSource("web"), r},
                       "record 1: file 'a' of source 'web': sha256 is 5 bytes, must be 32");
-  ExpectSequenceError({Source("web"), File("web", "../etc")},
+  ExpectSequenceError({MakeSource("web"), MakeFile("web", "../etc")},
                       "record 1: file '../etc' of source 'web': path has a "
                       "'..' segment at byte 0");
 }
 
 TEST(RecordsSequenceTest, OverflowsAreErrors) {
-  ExpectSequenceError({Source("a"), File("a", "x", ~0ull), File("a", "y", 1)},
+  ExpectSequenceError({MakeSource("a"), MakeFile("a", "x", ~0ull), MakeFile("a", "y", 1)},
                       "record 2: file 'y' of source 'a': total bytes overflow 64 bits");
-  ExpectSequenceError(
-      {Source("a", v1::USE_CLASS_COMMERCIAL, v1::ACQUISITION_METHOD_CRAWLED, v1::MODALITY_TEXT,
-              ~0ull),
-       Source("b", v1::USE_CLASS_COMMERCIAL, v1::ACQUISITION_METHOD_CRAWLED, v1::MODALITY_TEXT, 1)},
-      "record 1: source 'b': total tokens or documents overflow 64 bits");
+  ExpectSequenceError({MakeSource("a", v1::USE_CLASS_COMMERCIAL, v1::ACQUISITION_METHOD_CRAWLED,
+                                  v1::MODALITY_TEXT, ~0ull),
+                       MakeSource("b", v1::USE_CLASS_COMMERCIAL, v1::ACQUISITION_METHOD_CRAWLED,
+                                  v1::MODALITY_TEXT, 1)},
+                      "record 1: source 'b': total tokens or documents overflow 64 bits");
 }
 
 TEST(RecordsSequenceTest, MaxSources) {
-  ExpectSequenceError({Source("a"), Source("b"), Source("c")},
+  ExpectSequenceError({MakeSource("a"), MakeSource("b"), MakeSource("c")},
                       "record 2: source 'c': more than 2 sources", StatusCode::kLimitExceeded, 2);
 }
 

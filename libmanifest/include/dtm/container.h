@@ -9,48 +9,64 @@
 #include <string_view>
 
 #include "dtm/digest.h"
+#include "dtm/records.h"
 #include "dtm/status.h"
 #include "dtm/v1/manifest.pb.h"
 
 namespace dtm {
 
 // The 8 bytes every *.dtm file starts with (spec/container.md, "Preamble").
-inline constexpr std::string_view kContainerMagic{"\x89" "DTM\r\n\x1a\n", 8};
+inline constexpr std::string_view kContainerMagic{
+    "\x89"
+    "DTM\r\n\x1a\n",
+    8};
 inline constexpr uint32_t kContainerVersion = 1;
 inline constexpr std::string_view kSchemaId = "dtm/v1";
 
 // Limits a reader enforces before it allocates or decompresses anything
-// (spec/container.md, "Limits"). Exceeding one is kLimitExceeded.
+// (spec/container.md, "Limits"). Exceeding one is kLimitExceeded. The writer
+// enforces max_record_bytes and max_sources, so that what it writes can be read
+// with the same limits.
 struct ContainerLimits {
   uint32_t max_header_bytes = 16u << 20;
   uint32_t max_record_bytes = 4u << 20;
-  uint32_t max_frame_bytes = 8u << 20;  // uncompressed bytes of one frame
+  uint32_t max_frame_bytes = 8u << 20;  // compressed and uncompressed bytes of one frame
   uint32_t max_frame_records = 1u << 20;
-  uint64_t max_sources = 1u << 20;
+  uint32_t max_window_log = 23;  // zstd window of a frame: at most 2^max_window_log bytes
+  uint64_t max_sources = kDefaultMaxSources;
 };
 
-// Writes one manifest. Records go to a temporary file beside `path`; Finish()
-// writes the complete file to another temporary file, fsyncs it and renames it
-// over `path`. If Finish() is not reached (error, destruction), `path` is left
-// untouched and the temporary files are removed.
-// Not thread-safe.
+// Writes one manifest. Records go to a temporary file ".<name>.body.XXXXXX"
+// beside `path`; Finish() writes the complete file to another temporary file
+// ".<name>.tmp.XXXXXX", fsyncs it, renames it over `path` and fsyncs the
+// directory. If Finish() is not reached or fails, `path` is left untouched and
+// the temporary files are removed (also when the writer is destroyed).
+// The same records and header give the same bytes. Not thread-safe.
 class ManifestWriter {
  public:
-  static StatusOr<std::unique_ptr<ManifestWriter>> Create(const std::string& path);
+  // Fails with kInvalidArgument when the limits cannot hold a largest record in
+  // a frame (max_record_bytes + 5 > max_frame_bytes), and with kIOError when the
+  // temporary file cannot be created.
+  static StatusOr<std::unique_ptr<ManifestWriter>> Create(const std::string& path,
+                                                          const ContainerLimits& limits = {});
   ~ManifestWriter();
   ManifestWriter(const ManifestWriter&) = delete;
   ManifestWriter& operator=(const ManifestWriter&) = delete;
 
   // Appends one record, serialized deterministically. Records MUST come in
-  // canonical order; a record out of order, a duplicate source id or path, or a
-  // file naming an unknown source is kInvalidArgument and the writer is then
-  // unusable.
+  // canonical order and obey the record rules (dtm/records.h): a broken rule is
+  // kInvalidArgument, a record over max_record_bytes or a source over
+  // max_sources is kLimitExceeded, a failed write kIOError. After any error the
+  // writer is unusable: every later call fails.
   Status Add(const v1::Record& record);
 
   // Completes the manifest. Sets header.schema, record_count, totals,
   // composition and merkle_root from the records; the other header fields are
-  // written as given. Returns the header as written.
+  // written as given. Returns the header as written. May be called once.
   StatusOr<v1::Header> Finish(v1::Header header);
+
+  // Records added so far.
+  uint64_t records() const;
 
  private:
   struct Impl;

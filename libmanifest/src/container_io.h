@@ -1,0 +1,66 @@
+// Private: POSIX file helpers for the container writer and reader. Every
+// failure is a Status naming the file and carrying strerror.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "dtm/status.h"
+
+namespace dtm::container {
+
+// "path: what: strerror(err)" as kIOError (kNotFound for ENOENT).
+Status ErrnoStatus(const std::string& path, std::string_view what, int err);
+
+// Writes all `size` bytes or fails with kIOError.
+Status WriteAll(int fd, const void* data, size_t size, const std::string& path);
+
+// Reads until `size` bytes or the end of the file; *got holds the bytes read
+// (also on failure). kIOError on a read error.
+Status ReadFull(int fd, void* data, size_t size, size_t* got, const std::string& path);
+
+// An open file descriptor, closed on destruction. Move-only.
+class FileDescriptor {
+ public:
+  FileDescriptor() = default;
+  explicit FileDescriptor(int fd) : fd_(fd) {}
+  ~FileDescriptor();
+  FileDescriptor(FileDescriptor&& other) noexcept : fd_(other.Release()) {}
+  FileDescriptor& operator=(FileDescriptor&& other) noexcept;
+
+  int get() const { return fd_; }
+  int Release() {
+    const int fd = fd_;
+    fd_ = -1;
+    return fd;
+  }
+  // Closes now, reporting a failed close (which can mean lost writes).
+  Status Close(const std::string& path);
+
+ private:
+  int fd_ = -1;
+};
+
+// A temporary file ".<name>.<kind>.XXXXXX" in the directory of `target`,
+// open for reading and writing, removed on destruction unless Keep() was
+// called. Not thread-safe.
+class TempFile {
+ public:
+  static Status Create(const std::string& target, std::string_view kind, TempFile* out);
+  TempFile() = default;
+  ~TempFile();
+  TempFile(TempFile&& other) noexcept { *this = std::move(other); }
+  TempFile& operator=(TempFile&& other) noexcept;
+
+  int fd() const { return fd_.get(); }
+  const std::string& path() const { return path_; }
+
+ private:
+  void Remove();
+
+  FileDescriptor fd_;
+  std::string path_;
+};
+
+}  // namespace dtm::container
