@@ -14,6 +14,8 @@ namespace dtm {
 inline constexpr uint8_t kMerkleLeafPrefix = 0x00;
 inline constexpr uint8_t kMerkleNodePrefix = 0x01;
 
+// The hash functions are thread-safe (each thread uses its own hasher).
+
 // SHA-256(0x00 || leaf)
 Sha256Digest MerkleLeafHash(std::string_view leaf);
 // SHA-256(0x01 || left || right)
@@ -22,7 +24,7 @@ Sha256Digest MerkleNodeHash(const Sha256Digest& left, const Sha256Digest& right)
 Sha256Digest MerkleEmptyRoot();
 
 // Computes the root of a tree whose leaves arrive one at a time, left to right,
-// in O(log n) memory. Not thread-safe.
+// in O(log n) memory and one node hash per leaf (amortized). Not thread-safe.
 class MerkleRootBuilder {
  public:
   void AddLeaf(std::string_view leaf) { AddLeafHash(MerkleLeafHash(leaf)); }
@@ -42,9 +44,62 @@ class MerkleRootBuilder {
 Sha256Digest MerkleRootOf(const std::vector<Sha256Digest>& leaf_hashes);
 
 // The audit path of leaf `index` in the tree over `leaf_hashes` (RFC 6962 2.1.1),
-// nearest sibling first. REQUIRES: index < leaf_hashes.size().
+// nearest sibling first. O(n) hashes. REQUIRES: index < leaf_hashes.size().
 std::vector<Sha256Digest> MerkleInclusionProof(const std::vector<Sha256Digest>& leaf_hashes,
                                                uint64_t index);
+
+// The consistency proof (RFC 6962 2.1.2) that the tree over the first `size1` of
+// `leaf_hashes` is a prefix of the tree over all of them. Empty when size1 equals
+// the tree size. REQUIRES: 0 < size1 <= leaf_hashes.size().
+std::vector<Sha256Digest> MerkleConsistencyProof(const std::vector<Sha256Digest>& leaf_hashes,
+                                                 uint64_t size1);
+
+// Proves a few leaves of a tree too large to hold: given the tree size (known in
+// advance, e.g. from the manifest header) and target leaf indexes, it consumes the
+// leaf hashes of the whole tree in order, once, and yields the audit path of each
+// target. Time: one node hash per leaf, as for MerkleRootBuilder, however many
+// targets. Memory: O(targets * log n). Not thread-safe.
+// REQUIRES: every target < tree_size (duplicates and any order are fine); leaves
+// are fed exactly tree_size times.
+class MerkleStreamingProver {
+ public:
+  MerkleStreamingProver(uint64_t tree_size, std::vector<uint64_t> targets);
+
+  void AddLeafHash(const Sha256Digest& leaf_hash);
+  void AddLeaf(std::string_view leaf) { AddLeafHash(MerkleLeafHash(leaf)); }
+
+  uint64_t tree_size() const { return tree_size_; }
+  uint64_t leaves_added() const { return added_; }
+  bool complete() const { return added_ == tree_size_; }
+  const std::vector<uint64_t>& targets() const { return targets_; }
+
+  // REQUIRES: complete(). The audit path of targets()[i], nearest sibling first
+  // (the same as MerkleInclusionProof gives).
+  std::vector<Sha256Digest> Proof(size_t i) const;
+  // REQUIRES: complete(). The root of the tree (as MerkleRootOf).
+  Sha256Digest Root() const;
+
+ private:
+  // A subtree the audit path of some target needs: leaves [start, start + size).
+  struct Subtree {
+    uint64_t start = 0;
+    uint64_t size = 0;
+    Sha256Digest hash{};
+  };
+  void Finish();
+
+  uint64_t tree_size_;
+  std::vector<uint64_t> targets_;
+  std::vector<Subtree> subtrees_;           // distinct, sorted by (start, size)
+  std::vector<std::vector<size_t>> paths_;  // per target: subtrees_ indexes, nearest first
+  // Indexes of the complete subtrees (2^k leaves, aligned) in the order the
+  // frontier creates them: by end, then by size. The others end at tree_size and
+  // are folded from the final frontier.
+  std::vector<size_t> creation_order_;
+  size_t next_created_ = 0;
+  std::vector<Sha256Digest> frontier_;  // as in MerkleRootBuilder
+  uint64_t added_ = 0;
+};
 
 // Checks that `leaf_hash` is leaf `index` of a tree of `tree_size` leaves with
 // root `root`. Returns kVerificationFailed naming what mismatched (for example
@@ -53,7 +108,11 @@ Status VerifyMerkleInclusion(uint64_t index, uint64_t tree_size, const Sha256Dig
                              const std::vector<Sha256Digest>& proof, const Sha256Digest& root);
 
 // Checks an RFC 6962 (2.1.2) consistency proof between a tree of size1 leaves with
-// root1 and a tree of size2 leaves with root2.
+// root1 and a tree of size2 leaves with root2, by the algorithm of RFC 9162
+// 2.1.4.2 (spec/merkle.md). When size1 == size2 the proof must be empty and the
+// roots equal. size1 == 0 is always rejected (every tree extends the empty tree,
+// so such a proof proves nothing), as is size1 > size2. Failures are
+// kVerificationFailed naming what mismatched.
 Status VerifyMerkleConsistency(uint64_t size1, uint64_t size2,
                                const std::vector<Sha256Digest>& proof, const Sha256Digest& root1,
                                const Sha256Digest& root2);
