@@ -1,0 +1,78 @@
+// The build spec file (dtm.yaml): what `dtm build` reads to describe a dataset
+// and where its files are (spec/spec-file.md). Loading validates everything
+// that can be checked without walking the data: every error names the file,
+// line and column, and the field ("dtm.yaml:12:5: sources[2].license.use_class:
+// ...").
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dtm/digest.h"
+#include "dtm/status.h"
+#include "dtm/v1/manifest.pb.h"
+
+namespace dtm {
+
+// The format version this library reads (the spec's top-level `dtm` key).
+inline constexpr int kBuildSpecVersion = 1;
+
+// A file declared with its size and digest instead of being read
+// (FileEntry.origin ORIGIN_DECLARED).
+struct DeclaredFile {
+  std::string path;  // a valid relative path (ValidateRelativePath)
+  uint64_t size = 0;
+  Sha256Digest sha256{};
+};
+
+// One source of the spec, validated.
+struct SourceSpec {
+  v1::Source source;                 // license.use_class holds the resolved use class
+  std::vector<std::string> include;  // glob patterns relative to the data root (syntax checked)
+  std::vector<std::string> exclude;
+  // The listing file: as written if absolute, else joined to the spec's
+  // folder; "" if none. It exists and is a regular file at load time; its
+  // lines are read by ForEachListedFile.
+  std::string listing;
+  std::vector<DeclaredFile> declared;  // the `data.files` entries, in spec order
+  std::string location;                // "dtm.yaml:12:3": where the source starts
+};
+
+struct BuildSpec {
+  std::string path;      // the spec file as given
+  std::string base_dir;  // its folder ("." for a bare file name): the default data root
+  // dataset, publisher, models and previous as declared; `previous` holds the
+  // explicit fields (version, manifest_sha256, merkle_root, url) when given.
+  v1::Header header;
+  // `previous.manifest` resolved like `listing`, else "". When set, the
+  // builder fills header.previous's version, manifest_sha256 and merkle_root
+  // from that file; header.previous may already hold its url.
+  std::string previous_manifest;
+  std::vector<SourceSpec> sources;  // in spec order
+};
+
+// Reads and validates the spec file at `path`. Errors: kNotFound (no such
+// file), kLimitExceeded (over 64 MiB, nested deeper than 64 levels),
+// kIOError, and kInvalidArgument "path:line:col: field: problem" for
+// everything else.
+StatusOr<BuildSpec> LoadBuildSpec(const std::string& path);
+
+// As LoadBuildSpec for text already in memory. `path_for_messages` names the
+// spec in messages and locations; relative `listing` and `previous.manifest`
+// paths are resolved against `base_dir`, and checked on disk.
+StatusOr<BuildSpec> ParseBuildSpec(std::string_view yaml_text, const std::string& path_for_messages,
+                                   const std::string& base_dir);
+
+// Streams a listing file (spec/spec-file.md, "Listing files"): calls `fn` for
+// each declared file, in file order; a non-OK Status from `fn` stops the walk
+// and is returned as is. Memory does not grow with the number of lines. Errors
+// name "listing:line: problem": wrong number of TAB-separated fields, bad
+// size, bad digest, invalid path, a line over 64 KiB; kNotFound / kIOError if
+// the file cannot be opened or read. Duplicate paths are not detected here.
+Status ForEachListedFile(const std::string& listing_path,
+                         const std::function<Status(DeclaredFile&& file)>& fn);
+
+}  // namespace dtm
