@@ -152,6 +152,11 @@ std::string FormatDate(const google::protobuf::Timestamp& t) {
 std::string FormatCount(uint64_t n) { return GroupDigits(n); }
 
 std::string FormatHours(double hours) {
+  // Tenths of an hour, with the whole hours grouped like other counts.
+  if (hours >= 0 && hours < 1e15) {
+    const auto tenths = static_cast<uint64_t>(std::llround(hours * 10));
+    return GroupDigits(tenths / 10) + "." + std::to_string(tenths % 10);
+  }
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.1f", hours);
   return buf;

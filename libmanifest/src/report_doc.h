@@ -62,6 +62,9 @@ struct BarChart {
   std::string title;
   std::string unit;  // "bytes", "tokens": how values are printed
   std::vector<std::pair<std::string, uint64_t>> bars;
+  // The value drawn as a full-length bar; 0 means the largest bar. Charts
+  // meant to be compared (before and after) share one.
+  uint64_t scale_max = 0;
 };
 // Charts shown side by side in HTML; one table each in Markdown.
 struct ChartRow {
@@ -141,7 +144,7 @@ std::string SafeHref(std::string_view url);
 std::string FormatDate(const google::protobuf::Timestamp& t);  // "2025-03-01" or RFC 3339
 std::string FormatDate(int64_t unix_seconds);
 std::string FormatCount(uint64_t n);                             // "1,234"
-std::string FormatHours(double hours);                           // "49.6"
+std::string FormatHours(double hours);                           // "12,049.6"
 std::string FormatValue(uint64_t value, std::string_view unit);  // bytes -> HumanBytes
 std::string FormatShare(uint64_t part, uint64_t whole);          // "12.5%"
 

@@ -95,10 +95,14 @@ Status WriteReport(const ManifestFacts& facts, const ReportOptions& options, std
       doc = report::BuildOverview(facts, options.signature, options.generator);
       break;
   }
-  if (options.format == ReportFormat::kHtml) {
-    report::RenderHtml(doc, out);
+  return report::WriteDocument(doc, options.format, out);
+}
+
+Status report::WriteDocument(const Document& doc, ReportFormat format, std::ostream& out) {
+  if (format == ReportFormat::kHtml) {
+    RenderHtml(doc, out);
   } else {
-    report::RenderMarkdown(doc, out);
+    RenderMarkdown(doc, out);
   }
   out.flush();
   if (!out) return Status::IOError("cannot write the report");

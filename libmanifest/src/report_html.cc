@@ -144,6 +144,13 @@ void RenderHtml(const Document& doc, std::ostream& out) {
                      out << "<figure class=\"timeline\">\n";
                      WriteTimelineSvg(t, out);
                      out << "</figure>\n";
+                     if (!t.undated.empty()) {
+                       out << "<p><strong>No collection period stated:</strong> ";
+                       for (size_t i = 0; i < t.undated.size(); ++i) {
+                         out << (i ? ", " : "") << EscapeHtml(t.undated[i]);
+                       }
+                       out << "</p>\n";
+                     }
                    },
                    [&](const GapCount&) {
                      out << "<p class=\"gap-count\"><strong>Gaps:</strong> ";

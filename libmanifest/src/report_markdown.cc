@@ -17,10 +17,13 @@ std::string LineStart(std::string_view text) {
   return escaped;
 }
 
-std::string RenderInline(const Inline& line) {
+// `at_line_start`: the text begins a line, where - + # = could open a block;
+// table cells cannot, so they keep those characters as they are.
+std::string RenderInline(const Inline& line, bool at_line_start = true) {
   std::string out;
   for (const Span& span : line) {
-    std::string text = out.empty() ? LineStart(span.text) : EscapeMarkdown(span.text);
+    std::string text =
+        out.empty() && at_line_start ? LineStart(span.text) : EscapeMarkdown(span.text);
     const std::string href = SafeHref(span.href);
     if (!href.empty() && !text.empty()) text = "[" + text + "](" + href + ")";
     if (span.strong && !text.empty()) text = "**" + text + "**";
@@ -41,7 +44,7 @@ void RenderTable(const std::vector<std::string>& columns, const std::vector<bool
   for (const auto& row : rows) {
     out << "|";
     for (size_t i = 0; i < columns.size(); ++i) {
-      out << " " << (i < row.size() ? RenderInline(row[i]) : "") << " |";
+      out << " " << (i < row.size() ? RenderInline(row[i], false) : "") << " |";
     }
     out << "\n";
   }
@@ -53,8 +56,9 @@ void RenderChart(const BarChart& chart, std::ostream& out) {
   out << "**" << EscapeMarkdown(chart.title) << "**\n\n";
   std::vector<std::vector<Inline>> rows;
   for (const auto& [label, value] : chart.bars) {
-    rows.push_back(
-        {Text(label), Text(FormatValue(value, chart.unit)), Text(FormatShare(value, total))});
+    // The column is named after the unit; bytes keep theirs ("1.5 GiB").
+    rows.push_back({Text(label), Text(FormatValue(value, chart.unit == "bytes" ? "bytes" : "")),
+                    Text(FormatShare(value, total))});
   }
   RenderTable({"", chart.unit, "share"}, {false, true, true}, rows, out);
 }

@@ -60,7 +60,7 @@ std::string CompactCount(uint64_t n) {
 void WriteBarChartSvg(const BarChart& chart, std::ostream& out) {
   constexpr double kLabelWidth = 150, kBarWidth = 170, kValueWidth = 150, kRow = 22;
   const double width = kLabelWidth + kBarWidth + kValueWidth;
-  uint64_t max = 0, total = 0;
+  uint64_t max = chart.scale_max, total = 0;
   for (const auto& bar : chart.bars) {
     max = std::max(max, bar.second);
     total += bar.second;

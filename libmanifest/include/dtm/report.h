@@ -91,6 +91,37 @@ struct ReportOptions {
 // kIOError when `out` fails.
 Status WriteReport(const ManifestFacts& facts, const ReportOptions& options, std::ostream& out);
 
+// ---- Comparing two versions (dtm diff --format html)
+
+// A section the caller adds to a comparison page, e.g. the sources added and
+// removed or the flags of spec/diff.md. Plain text: escaped like all other
+// text, never markup.
+struct ReportSection {
+  std::string heading;
+  std::vector<std::string> lines;
+};
+
+struct CompositionDiffOptions {
+  ReportFormat format = ReportFormat::kHtml;
+  // How the two manifests are named on the page, e.g. their paths.
+  std::string before_name = "before";
+  std::string after_name = "after";
+  // Shown after the totals and before the composition, in this order.
+  std::vector<ReportSection> sections;
+  std::string generator = "dtm";  // e.g. "dtm 0.1.0"
+};
+
+// Writes a page comparing two manifests' headers (spec/report.md, "The
+// comparison page"): their identities, the link of `after` to its previous
+// version, totals before and after with the change, and the composition by
+// license use class, acquisition method and modality, by bytes and by tokens,
+// drawn side by side on one scale (HTML) with a table of the changes. Reads
+// only the headers' dataset, publisher, created, previous, merkle_root, totals
+// and composition; it trusts them to equal the records (ManifestReader and
+// DiffManifests check that). Fails only with kIOError when `out` fails.
+Status WriteCompositionDiff(const v1::Header& before, const v1::Header& after,
+                            const CompositionDiffOptions& options, std::ostream& out);
+
 // Reads and checks a model file (spec/report.md, "The model file"). Errors are
 // kInvalidArgument "file:line:col: field: problem", kNotFound, kLimitExceeded.
 StatusOr<v1::ModelFile> LoadModelFile(const std::string& path);
