@@ -13,4 +13,5 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   libzstd-dev zstd \
   libgtest-dev \
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev \
+  chromium \
   python3 >/dev/null
