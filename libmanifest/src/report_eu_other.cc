@@ -44,7 +44,8 @@ void AddUserData(Document* doc, const ManifestFacts& facts) {
       {"Data collected from the provider's other services or products",
        v1::USER_DATA_ORIGIN_OTHER_SERVICES}};
   for (const auto& [question, o] : questions) {
-    const bool yes = !Select(facts, [&](const v1::Source& s) {
+    // An init-capture: clang 14 cannot capture a structured binding.
+    const bool yes = !Select(facts, [&, o = o](const v1::Source& s) {
                         return Acquired({v1::ACQUISITION_METHOD_USER_DATA})(s) && origin(o)(s);
                       }).empty();
     if (yes || unknown.empty()) {
