@@ -2,6 +2,7 @@
 #include "yaml_to_proto.h"
 
 #include <sys/stat.h>
+#include <yaml-cpp/eventhandler.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -24,6 +25,53 @@ using google::protobuf::Descriptor;
 using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 using google::protobuf::Reflection;
+
+// Stops the first pass of ParseYamlDocument at the node that goes over a limit.
+struct YamlOverLimit {
+  YAML::Mark mark;
+  std::string problem;
+};
+
+// The first pass of ParseYamlDocument: counts the nodes and the nesting from
+// the parser's events, building nothing, so that no tree is built for a
+// document over the limits (a tree takes about 130 bytes per node).
+class NodeCounter : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { Node(mark); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { Node(mark); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    Node(mark);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    Open(mark);
+  }
+  void OnSequenceEnd() override { --depth_; }
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    Open(mark);
+  }
+  void OnMapEnd() override { --depth_; }
+
+ private:
+  void Node(const YAML::Mark& mark) {
+    if (++nodes_ > kMaxYamlNodes) {
+      throw YamlOverLimit{mark, "more than " + std::to_string(kMaxYamlNodes) + " YAML nodes"};
+    }
+  }
+  void Open(const YAML::Mark& mark) {
+    Node(mark);
+    if (++depth_ > kMaxYamlDepth) {
+      throw YamlOverLimit{mark, "nested deeper than " + std::to_string(kMaxYamlDepth) + " levels"};
+    }
+  }
+
+  uint64_t nodes_ = 0;
+  int depth_ = 0;
+};
 
 std::string UnknownKeyProblem(const std::string& key, const std::vector<std::string>& allowed) {
   std::string best;
@@ -84,6 +132,19 @@ StatusOr<YAML::Node> ParseYamlDocument(std::string_view text, const std::string&
     return Status::LimitExceeded(file + ": " + std::to_string(text.size()) +
                                  " bytes; the limit is " + std::to_string(kMaxYamlBytes) +
                                  " (64 MiB)");
+  }
+  try {
+    std::istringstream in{std::string(text)};
+    YAML::Parser parser(in);
+    NodeCounter counter;
+    while (parser.HandleNextDocument(counter)) {
+    }
+  } catch (const YamlOverLimit& e) {
+    return Status::LimitExceeded(YamlLocation(file, e.mark) + ": " + e.problem);
+  } catch (const YAML::Exception& e) {
+    return YamlError(file, e.mark, "", "YAML syntax error: " + e.msg);
+  } catch (const std::exception& e) {
+    return Status::InvalidArgument(file + ": cannot parse YAML", e.what());
   }
   try {
     std::vector<YAML::Node> documents = YAML::LoadAll(std::string(text));

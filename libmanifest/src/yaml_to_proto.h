@@ -23,7 +23,10 @@ namespace dtm {
 
 // Limits of a YAML input (spec/spec-file.md, "Limits").
 inline constexpr size_t kMaxYamlBytes = 64u << 20;
-inline constexpr int kMaxYamlDepth = 64;
+inline constexpr int kMaxYamlDepth = 64;  // nested sequences and mappings
+// Nodes of a document (scalars, nulls, aliases, sequences, mappings), counted
+// before the document is loaded: they bound its memory.
+inline constexpr uint64_t kMaxYamlNodes = 1'000'000;
 
 // "file:line:column" with 1-based line and column (yaml-cpp counts from 0). A
 // mark with no position (an empty document) prints as line 1, column 1.
@@ -35,7 +38,9 @@ Status YamlError(const std::string& file, const YAML::Mark& mark, std::string_vi
                  std::string_view problem);
 
 // Parses `text`, which must hold exactly one YAML document, and returns its
-// root. Errors: kLimitExceeded if text is over kMaxYamlBytes; kInvalidArgument
+// root. Errors: kLimitExceeded if text is over kMaxYamlBytes, or (checked in a
+// first pass that builds nothing) holds more than kMaxYamlNodes nodes or
+// nesting deeper than kMaxYamlDepth; kInvalidArgument
 // "file:line:col: YAML syntax error: ..." for malformed YAML, and for an empty
 // input or more than one document.
 StatusOr<YAML::Node> ParseYamlDocument(std::string_view text, const std::string& file);
