@@ -5,6 +5,7 @@
 #include "attestation_format.h"
 #include "base64.h"
 #include "strict_json.h"
+#include "text_util.h"
 
 namespace dtm::attestation {
 namespace {
@@ -24,9 +25,35 @@ Status Malformed(std::string_view where, std::string_view problem) {
   return Status::Corruption("bundle: " + std::string(where), problem);
 }
 
+// Bundles are read as Sigstore's protobuf JSON, whose parsers reject unknown
+// fields: a member that is not a field of the message at `where` is an error
+// (so that no byte of a bundle is ignored).
+Status RejectUnknown(const Json& object, std::initializer_list<std::string_view> known,
+                     std::string_view where) {
+  auto name = FirstUnknownMember(object, known);
+  if (!name.has_value()) return Status::Ok();
+  const std::string problem = "unknown member " + QuoteForMessage(*name);
+  return where.empty() ? Status::Corruption("bundle", problem) : Malformed(where, problem);
+}
+
+// The members of the envelope and its signatures (the DSSE envelope of a
+// Sigstore bundle is the protobuf message io.intoto.Envelope).
+Status RejectUnknownInEnvelope(const Json& envelope) {
+  DTM_RETURN_IF_ERROR(
+      RejectUnknown(envelope, {"payload", "payloadType", "signatures"}, "dsseEnvelope"));
+  auto sigs = envelope.is_object() ? envelope.find("signatures") : envelope.end();
+  if (sigs == envelope.end() || !sigs->is_array()) return Status::Ok();
+  for (size_t i = 0; i < sigs->size() && i < kMaxSignatures; ++i) {
+    DTM_RETURN_IF_ERROR(RejectUnknown((*sigs)[i], {"sig", "keyid"},
+                                      "dsseEnvelope.signatures[" + std::to_string(i) + "]"));
+  }
+  return Status::Ok();
+}
+
 // The DER bytes of {"rawBytes": "<base64>"}.
 StatusOr<std::string> RawBytes(const Json& value, const std::string& where) {
   if (!value.is_object()) return Malformed(where, "not a JSON object");
+  DTM_RETURN_IF_ERROR(RejectUnknown(value, {"rawBytes"}, where));
   auto it = value.find("rawBytes");
   if (it == value.end() || !it->is_string()) return Malformed(where, "no \"rawBytes\" string");
   auto der = Base64Decode(it->get<std::string>());
@@ -37,6 +64,10 @@ StatusOr<std::string> RawBytes(const Json& value, const std::string& where) {
 
 Status ParseMaterial(const Json& material, Bundle* bundle) {
   if (!material.is_object()) return Malformed("verificationMaterial", "not a JSON object");
+  DTM_RETURN_IF_ERROR(RejectUnknown(material,
+                                    {"publicKey", "certificate", "x509CertificateChain",
+                                     "tlogEntries", "timestampVerificationData"},
+                                    "verificationMaterial"));
   const int forms = static_cast<int>(material.contains("publicKey")) +
                     static_cast<int>(material.contains("certificate")) +
                     static_cast<int>(material.contains("x509CertificateChain"));
@@ -46,6 +77,7 @@ Status ParseMaterial(const Json& material, Bundle* bundle) {
   }
   if (auto it = material.find("publicKey"); it != material.end()) {
     if (!it->is_object()) return Malformed("verificationMaterial.publicKey", "not a JSON object");
+    DTM_RETURN_IF_ERROR(RejectUnknown(*it, {"hint"}, "verificationMaterial.publicKey"));
     auto hint = it->find("hint");
     if (hint != it->end()) {
       if (!hint->is_string()) {
@@ -67,6 +99,8 @@ Status ParseMaterial(const Json& material, Bundle* bundle) {
     if (!chain.is_object() || certs == chain.end() || !certs->is_array() || certs->empty()) {
       return Malformed(where, "want a non-empty array");
     }
+    DTM_RETURN_IF_ERROR(
+        RejectUnknown(chain, {"certificates"}, "verificationMaterial.x509CertificateChain"));
     if (certs->size() > kMaxCertificates) {
       return Malformed(where, "more than " + std::to_string(kMaxCertificates) + " certificates");
     }
@@ -120,6 +154,8 @@ StatusOr<Bundle> ParseBundle(std::string_view json) {
   }
   DTM_ASSIGN_OR_RETURN(Json value, ParseStrictJson(json, "bundle"));
   if (!value.is_object()) return Status::Corruption("bundle", "not a JSON object");
+  DTM_RETURN_IF_ERROR(RejectUnknown(
+      value, {"mediaType", "verificationMaterial", "dsseEnvelope", "messageSignature"}, ""));
   Bundle bundle;
   auto media = value.find("mediaType");
   if (media == value.end() || !media->is_string()) return Malformed("mediaType", "missing");
@@ -137,9 +173,18 @@ StatusOr<Bundle> ParseBundle(std::string_view json) {
   }
   auto envelope = value.find("dsseEnvelope");
   if (envelope == value.end()) return Malformed("dsseEnvelope", "missing");
+  DTM_RETURN_IF_ERROR(RejectUnknownInEnvelope(*envelope));
   auto parsed = EnvelopeFromJson(*envelope, "dsseEnvelope");
   if (!parsed.ok()) return parsed.status().WithContext("bundle");
   bundle.envelope = std::move(parsed).value();
+  // The key hint names the first signer (Sigstore: the hint and the keyid of
+  // DSSE content agree), so when both are given neither can change alone.
+  const std::string& keyid = bundle.envelope.signatures.front().keyid;
+  if (!bundle.public_key_hint.empty() && !keyid.empty() && keyid != bundle.public_key_hint) {
+    return Malformed("verificationMaterial.publicKey.hint",
+                     QuoteForMessage(bundle.public_key_hint) +
+                         " is not the keyid of signature 1 (" + QuoteForMessage(keyid) + ")");
+  }
   return bundle;
 }
 
