@@ -89,6 +89,17 @@ struct CheckFailure {
 std::optional<CheckFailure> CompareStatement(const Statement& statement,
                                              const ManifestIntegrity& manifest);
 
+// ---- Verification without the manifest (attestation_verify.cc)
+
+// Runs the checks of VerifyAttestation that need no manifest, 1 to 8 of
+// spec/attestation.md ("Verification"): "bundle" to "certificate-validity". A
+// verified report says only that trusted keys signed a well-formed statement;
+// the caller MUST then compare the statement with what it verifies (an
+// inclusion proof, spec/proof.md). Fails only on bad options, as
+// VerifyAttestation does.
+StatusOr<VerificationReport> VerifyBundleSignatures(std::string_view bundle_json,
+                                                    const VerifyOptions& options);
+
 // RFC 3339 UTC with whole seconds, "2026-01-02T03:04:05Z", both ways. Parsing
 // accepts only that form and only real dates from year 1 to 9999.
 std::string FormatUtc(int64_t unix_seconds);

@@ -31,8 +31,9 @@ class Verifier {
   Verifier(const VerifyOptions& options, VerificationReport* report)
       : options_(options), report_(report) {}
 
-  // Runs every check; the outcome is in the report.
-  Status Run(const std::string& manifest_path, std::string_view bundle_json);
+  // Runs every check; the outcome is in the report. With no manifest
+  // (nullptr) it stops after "certificate-validity".
+  Status Run(const std::string* manifest_path, std::string_view bundle_json);
 
  private:
   // Records a failed check in the report; returns OK (the run itself worked).
@@ -143,7 +144,7 @@ bool Verifier::ThresholdMet() {
   return false;
 }
 
-Status Verifier::Run(const std::string& manifest_path, std::string_view bundle_json) {
+Status Verifier::Run(const std::string* manifest_path, std::string_view bundle_json) {
   // 1. The bundle and its envelope parse; the payload type is the in-toto one.
   auto parsed = attestation::ParseBundle(bundle_json);
   if (!parsed.ok()) return Fail("bundle", parsed.status().message());
@@ -194,9 +195,13 @@ Status Verifier::Run(const std::string& manifest_path, std::string_view bundle_j
     }
   }
   if (!ThresholdMet()) return Status::Ok();
+  if (manifest_path == nullptr) {
+    report_->status = Status::Ok();
+    return Status::Ok();
+  }
 
   // 5. The manifest is intact; 6. the statement describes it.
-  auto manifest = CheckManifest(manifest_path, options_.limits);
+  auto manifest = CheckManifest(*manifest_path, options_.limits);
   if (!manifest.ok()) {
     const StatusCode code = manifest.status().code();
     if (code == StatusCode::kNotFound || code == StatusCode::kIOError ||
@@ -212,11 +217,10 @@ Status Verifier::Run(const std::string& manifest_path, std::string_view bundle_j
   return Status::Ok();
 }
 
-}  // namespace
-
-StatusOr<VerificationReport> VerifyAttestation(const std::string& manifest_path,
-                                               std::string_view bundle_json,
-                                               const VerifyOptions& options) {
+// VerifyAttestation, or with no manifest (nullptr) VerifyBundleSignatures.
+StatusOr<VerificationReport> RunVerifier(const std::string* manifest_path,
+                                         std::string_view bundle_json,
+                                         const VerifyOptions& options) {
   if (options.keys.empty() && options.trust_roots.empty()) {
     return Status::InvalidArgument(
         "no key and no trust root given: nothing to verify the signatures against");
@@ -231,5 +235,22 @@ StatusOr<VerificationReport> VerifyAttestation(const std::string& manifest_path,
   DTM_RETURN_IF_ERROR(verifier.Run(manifest_path, bundle_json));
   return report;
 }
+
+}  // namespace
+
+StatusOr<VerificationReport> VerifyAttestation(const std::string& manifest_path,
+                                               std::string_view bundle_json,
+                                               const VerifyOptions& options) {
+  return RunVerifier(&manifest_path, bundle_json, options);
+}
+
+namespace attestation {
+
+StatusOr<VerificationReport> VerifyBundleSignatures(std::string_view bundle_json,
+                                                    const VerifyOptions& options) {
+  return RunVerifier(nullptr, bundle_json, options);
+}
+
+}  // namespace attestation
 
 }  // namespace dtm
