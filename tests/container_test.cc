@@ -249,6 +249,61 @@ TEST_F(ContainerTest, WriterLimits) {
   limits.max_frame_bytes = limits.max_record_bytes;
   EXPECT_EQ(ManifestWriter::Create(Path("m.dtm"), limits).status().code(),
             StatusCode::kInvalidArgument);
+
+  // The frame policy must fit the limits.
+  for (FramePolicy policy :
+       {FramePolicy{(8u << 20) + 1, 1}, FramePolicy{1024, 0}, FramePolicy{1024, (1u << 20) + 1}}) {
+    auto bad = ManifestWriter::Create(Path("m.dtm"), {}, policy);
+    EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(bad.status().message().find("frame policy"), std::string::npos)
+        << bad.status().message();
+  }
+
+  // With custom limits a frame can compress to more than max_frame_bytes (an
+  // incompressible record gains zstd's headers): the writer refuses to write
+  // what a reader with those limits would refuse.
+  limits = {};
+  limits.max_record_bytes = 995;
+  limits.max_frame_bytes = 1000;
+  writer = ManifestWriter::Create(Path("m.dtm"), limits, FramePolicy{1000, 16});
+  ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+  std::string noise;
+  for (int i = 0; noise.size() < 1000; ++i) noise += AsBytes(Sha256Of(std::to_string(i)));
+  r = MakeSource("a");
+  v1::CustomLicense* custom = r.mutable_source()->mutable_license()->add_custom();
+  custom->set_text_sha256(noise.substr(0, 995 - r.ByteSizeLong() - 6));  // a bytes field
+  ASSERT_EQ(r.ByteSizeLong(), 995u);  // 6: tags and lengths of custom and text_sha256
+  ASSERT_TRUE((*writer)->Add(r).ok());
+  auto finished = (*writer)->Finish({});
+  EXPECT_EQ(finished.status().code(), StatusCode::kLimitExceeded) << finished.status().ToString();
+  EXPECT_NE(finished.status().message().find("frame 0 compresses to "), std::string::npos)
+      << finished.status().message();
+  EXPECT_FALSE(std::filesystem::exists(Path("m.dtm")));
+}
+
+TEST_F(ContainerTest, FramePolicyCutsFrames) {
+  const auto records = ManyRecords(2, 10);  // 22 records
+  auto writer = ManifestWriter::Create(Path("m.dtm"), {}, FramePolicy{1u << 20, 5});
+  ASSERT_TRUE(writer.ok());
+  for (const v1::Record& r : records) ASSERT_TRUE((*writer)->Add(r).ok());
+  ASSERT_TRUE((*writer)->Finish({}).ok());
+  std::string bytes = ReadBytes(Path("m.dtm"));
+  EXPECT_EQ(test::GetU64(bytes, bytes.size() - 48), 5u);  // 5 + 5 + 5 + 5 + 2
+  auto read = ReadAll(Path("m.dtm"));
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  EXPECT_EQ(read->size(), records.size());
+
+  // By bytes: each record is over 100 bytes, so each gets a frame of its own.
+  writer = ManifestWriter::Create(Path("m.dtm"), {}, FramePolicy{100, 16384});
+  ASSERT_TRUE(writer.ok());
+  for (int i = 0; i < 3; ++i) {
+    v1::Record r = MakeSource("s" + std::to_string(i));
+    r.mutable_source()->set_description(std::string(120, 'x'));
+    ASSERT_TRUE((*writer)->Add(r).ok());
+  }
+  ASSERT_TRUE((*writer)->Finish({}).ok());
+  bytes = ReadBytes(Path("m.dtm"));
+  EXPECT_EQ(test::GetU64(bytes, bytes.size() - 48), 3u);
 }
 
 TEST_F(ContainerTest, TruncationAtEveryOffsetIsRejected) {

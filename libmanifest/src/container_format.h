@@ -21,11 +21,7 @@ inline constexpr size_t kDigestSize = 32;
 inline constexpr std::string_view kEndMagic{"DTMEND\r\n", 8};
 inline constexpr size_t kEndMagicSize = 8;
 
-// What the writer puts in one frame: it closes a frame before the uncompressed
-// records would pass kFrameTargetBytes (a single larger record gets a frame of
-// its own) or when it holds kFrameMaxRecords records.
-inline constexpr size_t kFrameTargetBytes = 1u << 20;
-inline constexpr uint32_t kFrameMaxRecords = 16384;
+// The writer's zstd level (frame sizes: dtm::FramePolicy).
 inline constexpr int kZstdLevel = 3;
 
 // A varint encoding a u32 takes at most 5 bytes.

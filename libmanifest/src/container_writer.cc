@@ -4,6 +4,7 @@
 #include <unistd.h>
 #include <zstd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <ostream>
 
@@ -18,6 +19,9 @@ namespace dtm {
 using namespace container;  // NOLINT: this file implements the layout
 
 namespace {
+
+// The buffer through which Finish() copies the body into the manifest.
+constexpr size_t kCopyBufferBytes = 1u << 20;
 
 struct ZstdCCtxDeleter {
   void operator()(ZSTD_CCtx* c) const { ZSTD_freeCCtx(c); }
@@ -38,6 +42,7 @@ bool SerializeAt(const google::protobuf::MessageLite& message, size_t size, char
 struct ManifestWriter::Impl {
   std::string path;
   ContainerLimits limits;
+  FramePolicy policy;
   TempFile body;
   uint64_t body_bytes = 0;
   std::unique_ptr<ZSTD_CCtx, ZstdCCtxDeleter> cctx;
@@ -50,8 +55,8 @@ struct ManifestWriter::Impl {
   Status failed;  // the first error; the writer is unusable after it
   bool finished = false;
 
-  Impl(std::string p, const ContainerLimits& l)
-      : path(std::move(p)), limits(l), sequence(l.max_sources) {}
+  Impl(std::string p, const ContainerLimits& l, const FramePolicy& f)
+      : path(std::move(p)), limits(l), policy(f), sequence(l.max_sources) {}
 
   Status Usable() const {
     if (finished) return Status::InvalidArgument(path + ": the manifest is already finished");
@@ -79,7 +84,7 @@ Status ManifestWriter::Impl::AddRecord(const v1::Record& record) {
   }
   if (Status s = sequence.Add(record); !s.ok()) return s.WithContext(path);
   const size_t varint = VarintSize(static_cast<uint32_t>(size));
-  if (frame_records > 0 && frame.size() + varint + size > kFrameTargetBytes) {
+  if (frame_records > 0 && frame.size() + varint + size > policy.target_bytes) {
     DTM_RETURN_IF_ERROR(FlushFrame());
   }
   const size_t start = frame.size();
@@ -89,7 +94,7 @@ Status ManifestWriter::Impl::AddRecord(const v1::Record& record) {
     return Status::Internal(path + ": record " + std::to_string(index) + ": serialization failed");
   }
   merkle.AddLeaf(std::string_view(frame.data() + start + varint, size));
-  if (++frame_records == kFrameMaxRecords) DTM_RETURN_IF_ERROR(FlushFrame());
+  if (++frame_records == policy.max_records) DTM_RETURN_IF_ERROR(FlushFrame());
   return Status::Ok();
 }
 
@@ -101,6 +106,11 @@ Status ManifestWriter::Impl::FlushFrame() {
                      frame.data(), frame.size());
   if (ZSTD_isError(compressed)) {
     return Status::Internal(path + ": zstd compression failed", ZSTD_getErrorName(compressed));
+  }
+  if (compressed > limits.max_frame_bytes) {  // only possible with custom limits
+    return Status::LimitExceeded(path + ": frame " + std::to_string(frames) + " compresses to " +
+                                 std::to_string(compressed) + " bytes, over the limit of " +
+                                 std::to_string(limits.max_frame_bytes));
   }
   PutU32(out.data(), static_cast<uint32_t>(compressed));
   PutU32(out.data() + 4, static_cast<uint32_t>(frame.size()));
@@ -133,7 +143,7 @@ Status ManifestWriter::Impl::WriteFile(const std::string& header_bytes, std::ost
 
   // Copy the body through a large buffer, hashing as it goes: the digest
   // covers the header first, so the body cannot be hashed before Finish().
-  buf.resize(kFrameTargetBytes);
+  buf.resize(kCopyBufferBytes);
   uint64_t copied = 0;
   for (;;) {
     const ssize_t n = ::pread(body.fd(), buf.data(), buf.size(), static_cast<off_t>(copied));
@@ -164,13 +174,22 @@ Status ManifestWriter::Impl::WriteFile(const std::string& header_bytes, std::ost
 }
 
 StatusOr<std::unique_ptr<ManifestWriter>> ManifestWriter::Create(const std::string& path,
-                                                                 const ContainerLimits& limits) {
+                                                                 const ContainerLimits& limits,
+                                                                 const FramePolicy& frames) {
   if (static_cast<uint64_t>(limits.max_record_bytes) + kMaxVarint32Bytes > limits.max_frame_bytes) {
     return Status::InvalidArgument(
         path + ": limits: max_record_bytes " + std::to_string(limits.max_record_bytes) +
         " does not fit in max_frame_bytes " + std::to_string(limits.max_frame_bytes));
   }
-  auto impl = std::make_unique<Impl>(path, limits);
+  if (frames.target_bytes > limits.max_frame_bytes || frames.max_records == 0 ||
+      frames.max_records > limits.max_frame_records) {
+    return Status::InvalidArgument(
+        path + ": frame policy: target " + std::to_string(frames.target_bytes) + " bytes and " +
+        std::to_string(frames.max_records) + " records do not fit max_frame_bytes " +
+        std::to_string(limits.max_frame_bytes) + " and max_frame_records " +
+        std::to_string(limits.max_frame_records));
+  }
+  auto impl = std::make_unique<Impl>(path, limits, frames);
   DTM_RETURN_IF_ERROR(TempFile::Create(path, "body", &impl->body));
   impl->cctx.reset(ZSTD_createCCtx());
   if (!impl->cctx) return Status::Internal(path + ": cannot create a zstd context");
@@ -180,7 +199,7 @@ StatusOr<std::unique_ptr<ManifestWriter>> ManifestWriter::Create(const std::stri
     const size_t r = ZSTD_CCtx_setParameter(impl->cctx.get(), param, value);
     if (ZSTD_isError(r)) return Status::Internal(path + ": zstd", ZSTD_getErrorName(r));
   }
-  impl->frame.reserve(kFrameTargetBytes + kMaxVarint32Bytes);
+  impl->frame.reserve(std::min<size_t>(frames.target_bytes, kCopyBufferBytes) + kMaxVarint32Bytes);
   return std::unique_ptr<ManifestWriter>(new ManifestWriter(std::move(impl)));
 }
 

@@ -36,6 +36,16 @@ struct ContainerLimits {
   uint64_t max_sources = kDefaultMaxSources;
 };
 
+// How the writer cuts records into frames (spec/container.md, "Writing"): it
+// closes a frame before the uncompressed records would pass target_bytes (a
+// single larger record gets a frame of its own) or when it holds max_records
+// records. The defaults are the reference writer's; tests and test vectors use
+// smaller frames.
+struct FramePolicy {
+  uint32_t target_bytes = 1u << 20;
+  uint32_t max_records = 16384;
+};
+
 // Writes one manifest. Records go to a temporary file ".<name>.body.XXXXXX"
 // beside `path`; Finish() writes the complete file to another temporary file
 // ".<name>.tmp.XXXXXX", fsyncs it, renames it over `path` and fsyncs the
@@ -45,10 +55,13 @@ struct ContainerLimits {
 class ManifestWriter {
  public:
   // Fails with kInvalidArgument when the limits cannot hold a largest record in
-  // a frame (max_record_bytes + 5 > max_frame_bytes), and with kIOError when the
-  // temporary file cannot be created.
+  // a frame (max_record_bytes + 5 > max_frame_bytes), when `frames` does not fit
+  // the limits (target_bytes over max_frame_bytes, max_records 0 or over
+  // max_frame_records), and with kIOError when the temporary file cannot be
+  // created.
   static StatusOr<std::unique_ptr<ManifestWriter>> Create(const std::string& path,
-                                                          const ContainerLimits& limits = {});
+                                                          const ContainerLimits& limits = {},
+                                                          const FramePolicy& frames = {});
   ~ManifestWriter();
   ManifestWriter(const ManifestWriter&) = delete;
   ManifestWriter& operator=(const ManifestWriter&) = delete;
