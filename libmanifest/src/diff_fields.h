@@ -13,7 +13,7 @@ namespace dtm::diff_internal {
 
 // A message on one line: "{mechanism: robots_txt, scope: \"example.com\"}".
 // Fields that are not set are left out; strings are quoted.
-std::string RenderMessage(const google::protobuf::Message &message);
+std::string RenderMessage(const google::protobuf::Message& message);
 
 // Appends to *out one FieldChange for each field of `before` and `after` (the
 // same message type) that differs, walking into singular sub-messages, named by
@@ -21,12 +21,11 @@ std::string RenderMessage(const google::protobuf::Message &message);
 // compared as multisets of elements (kAdded/kRemoved per element; kChanged with
 // both lists when only the order differs); repeated scalars as whole lists.
 // Fields unknown to this reader are not compared here.
-void CompareMessages(const google::protobuf::Message &before,
-                     const google::protobuf::Message &after,
-                     const std::string &prefix, std::vector<FieldChange> *out);
+void CompareMessages(const google::protobuf::Message& before,
+                     const google::protobuf::Message& after, const std::string& prefix,
+                     std::vector<FieldChange>* out);
 
-// The deterministic serialization of `message`: equal messages give equal
-// bytes.
-std::string DeterministicBytes(const google::protobuf::Message &message);
+// The deterministic serialization of `message`: equal messages give equal bytes.
+std::string DeterministicBytes(const google::protobuf::Message& message);
 
-} // namespace dtm::diff_internal
+}  // namespace dtm::diff_internal

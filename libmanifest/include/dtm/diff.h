@@ -75,8 +75,8 @@ struct FieldChange {
 
 // Whether the second manifest's header.previous names the first.
 struct PreviousLink {
-  bool present = false;  // the second manifest has header.previous
-  std::string version;   // its previous.version
+  bool present = false;          // the second manifest has header.previous
+  std::string version;           // its previous.version
   bool version_matches = false;  // equals the first manifest's dataset.version
   bool sha256_matches = false;   // previous.manifest_sha256 is the first file's SHA-256
   bool root_matches = false;     // previous.merkle_root is the first manifest's root
@@ -93,7 +93,7 @@ struct SourceEntry {
 // A source both manifests have, whose record changed.
 struct SourceChange {
   std::string id;
-  std::string name;  // as in the second manifest
+  std::string name;                  // as in the second manifest
   std::vector<FieldChange> changes;  // in schema order
 };
 
@@ -129,10 +129,11 @@ struct SourceFileChanges {
   }
 };
 
-// A change a regulator looks at first (spec/diff.md, "Flags").
+// A change a regulator looks at first (spec/diff.md, "Flags"). Use classes are
+// ordered commercial < non_commercial < academic_only.
 enum class DiffFlagKind {
-  kUseClassMoreRestrictive,  // license.use_class moved up: commercial < non_commercial < academic_only
-  kUseClassLessRestrictive,
+  kUseClassMoreRestrictive,  // license.use_class moved up that order
+  kUseClassLessRestrictive,  // license.use_class moved down
   kUseClassUnspecified,      // a stated use class is no longer stated
   kPersonalData,             // contains_personal_information became YES (or a new source has YES)
   kModelGenerated,           // a source added as, or changed to, GENERATED_BY_MODEL
@@ -143,8 +144,8 @@ struct DiffFlag {
   DiffFlagKind kind = DiffFlagKind::kUseClassMoreRestrictive;
   std::string source_id;
   bool source_added = false;  // the source is new in the second manifest
-  std::string before;  // rendered value in the first manifest ("" for a new source)
-  std::string after;   // rendered value in the second manifest
+  std::string before;         // rendered value in the first manifest ("" for a new source)
+  std::string after;          // rendered value in the second manifest
 };
 
 struct DiffResult {
@@ -194,13 +195,18 @@ struct DiffRenderOptions {
 };
 
 // Renderings (spec/diff.md). Every string taken from a manifest is escaped for
-// the output (control characters in text, markup in Markdown). Errors: kIOError
-// when the stream fails.
+// the output (control characters in text, markup in Markdown and HTML).
+// Errors: kIOError when the stream fails.
 Status WriteDiffText(const DiffResult& diff, std::ostream& out,
                      const DiffRenderOptions& options = {});
 Status WriteDiffMarkdown(const DiffResult& diff, std::ostream& out,
                          const DiffRenderOptions& options = {});
 Status WriteDiffJson(const DiffResult& diff, std::ostream& out,
+                     const DiffRenderOptions& options = {});
+// One self-contained HTML page: the comparison page of spec/report.md (totals
+// and composition as charts) with the flags, the source changes and the file
+// change counts per source. It lists no single file; the JSON lists them all.
+Status WriteDiffHtml(const DiffResult& diff, std::ostream& out,
                      const DiffRenderOptions& options = {});
 
 // The JSON and display name of a flag kind: "use_class_more_restrictive", ...
