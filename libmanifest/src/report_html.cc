@@ -30,6 +30,7 @@ ul.items{list-style:none;padding-left:0;margin:.3rem 0}
 ul.items li{margin:.2rem 0}
 li.gap{color:#7a4d00}
 .gap-tag{display:inline-block;background:#fff1cc;border:1px solid #d4a72c;border-radius:3px;padding:0 .3rem;font-size:.8rem;font-weight:600;color:#7a4d00}
+div.table{overflow-x:auto}
 table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.9rem}
 th,td{border:1px solid #d0d7de;padding:.25rem .5rem;text-align:left;vertical-align:top}
 th{background:#f6f8fa}
@@ -62,7 +63,7 @@ void RenderTable(const Table& t, std::ostream& out) {
   auto cls = [&t](size_t i) {
     return i < t.numeric.size() && t.numeric[i] ? std::string(" class=\"num\"") : std::string();
   };
-  out << "<table>\n<thead><tr>";
+  out << "<div class=\"table\"><table>\n<thead><tr>";
   for (size_t i = 0; i < t.columns.size(); ++i) {
     out << "<th" << cls(i) << ">" << EscapeHtml(t.columns[i]) << "</th>";
   }
@@ -74,7 +75,7 @@ void RenderTable(const Table& t, std::ostream& out) {
     }
     out << "</tr>\n";
   }
-  out << "</tbody>\n</table>\n";
+  out << "</tbody>\n</table></div>\n";
 }
 
 void RenderGapList(const Document& doc, std::ostream& out) {
