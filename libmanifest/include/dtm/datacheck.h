@@ -50,7 +50,7 @@ struct DataCheckReport {
   // publisher never had them on disk either, so they are not checked.
   uint64_t declared_absent = 0;
   std::map<std::string, DataSourceTally> by_source;
-  // Every problem, in manifest order (first kMaxListed kept; counts in by_source).
+  // Problems in manifest order (at most kMaxListed of them; all are counted in by_source).
   std::vector<DataProblem> problems;
   uint64_t problem_count = 0;
   // Regular files under the data root that no entry names (first kMaxListed).

@@ -1,0 +1,54 @@
+// Builds a manifest from a build spec and the data it names (spec/cli.md, "dtm
+// build").
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "dtm/buildspec.h"
+#include "dtm/progress.h"
+#include "dtm/status.h"
+#include "dtm/v1/manifest.pb.h"
+
+namespace dtm {
+
+struct BuildOptions {
+  std::string data_root;  // where patterns are resolved; "" = the spec file's folder
+  unsigned jobs = 0;      // hashing threads; 0 = one per core
+  // Follow symbolic links whose targets are inside the data root; without it a
+  // link that a pattern selects is an error.
+  bool follow_symlinks = false;
+  // The header's creation time. Unset: SOURCE_DATE_EPOCH when set, else now.
+  std::optional<google::protobuf::Timestamp> created;
+  ProgressFn progress;                        // optional
+  const std::atomic<bool>* cancel = nullptr;  // optional: stop and write nothing
+};
+
+struct BuildResult {
+  v1::Header header;  // as written
+  uint64_t files_hashed = 0;
+  uint64_t bytes_hashed = 0;
+  uint64_t files_declared = 0;
+};
+
+// Selects every source's files, hashes those on disk in parallel, takes
+// declared files as given, and writes the manifest in canonical order to
+// `output_path` atomically (nothing is written on error). Errors name the spec
+// location, the source and the path: a pattern that matches nothing, a selected
+// symbolic link or special file, a non-UTF-8 or otherwise invalid path, an
+// unreadable file, a file that changed while it was hashed, a path listed twice
+// in a source. Errors of the output file (cannot create it, disk full) are
+// kIOError with a message starting "output '<output_path>'"; see IsOutputError.
+StatusOr<BuildResult> BuildManifest(const BuildSpec& spec, const BuildOptions& options,
+                                    const std::string& output_path);
+
+// True for the errors BuildManifest reports about its output file.
+bool IsOutputError(const Status& status, const std::string& output_path);
+
+// Parses a creation time given as RFC 3339 ("2026-01-01T00:00:00Z") or as
+// seconds since the Unix epoch ("1767225600").
+StatusOr<google::protobuf::Timestamp> ParseCreatedTime(std::string_view text);
+
+}  // namespace dtm
