@@ -1,10 +1,11 @@
-// INTEGRATION POINT: `dtm verify --data`. This stub stands until the
-// implementation of dtm/datacheck.h (CheckDataAgainstManifest) is in the
-// library; verify_data_impl.cc (ready beside it in the signing work) then
-// replaces this file.
+// `dtm verify --data DIR` over CheckDataAgainstManifest (dtm/datacheck.h).
 #include "verify_data.h"
 
+#include <cstdio>
+
+#include "cli_util.h"
 #include "command.h"
+#include "dtm/datacheck.h"
 
 namespace dtm::cli {
 
@@ -16,10 +17,59 @@ void AddDataOptions(CLI::App* app, DataArgs* args) {
                 "With --data: follow symbolic links that stay inside the folder");
 }
 
-int VerifyData(const std::string& /*manifest*/, const DataArgs& /*args*/) {
-  return ReportError(
-      "verify", Status::InvalidArgument("--data is not available in this build yet; the signatures "
-                                        "and the manifest verified"));
+int VerifyData(const std::string& manifest, const DataArgs& args) {
+  DataCheckOptions options;
+  options.jobs = args.jobs;
+  options.follow_symlinks = args.follow_symlinks;
+  options.progress = TerminalProgress();
+  options.cancel = InstallInterruptHandler();
+  auto report = CheckDataAgainstManifest(manifest, args.root, options);
+  if (options.cancel->load()) {
+    std::fprintf(stderr, "dtm verify: interrupted\n");
+    return kExitInterrupted;
+  }
+  if (!report.ok()) return ReportError("verify", report.status());
+  std::printf("data %s: %llu of %llu entries re-hashed and equal (%llu bytes)\n", args.root.c_str(),
+              static_cast<unsigned long long>(report->files_verified),
+              static_cast<unsigned long long>(report->entries),
+              static_cast<unsigned long long>(report->bytes_verified));
+  if (report->declared_absent > 0) {
+    std::printf("  %llu declared entries not present under the folder (not checked)\n",
+                static_cast<unsigned long long>(report->declared_absent));
+  }
+  for (const auto& [source, tally] : report->by_source) {
+    if (tally.missing + tally.modified + tally.unreadable == 0) continue;
+    std::printf(
+        "  source %s: %llu files, %llu verified, %llu missing, %llu modified, %llu "
+        "unreadable\n",
+        source.c_str(), static_cast<unsigned long long>(tally.files),
+        static_cast<unsigned long long>(tally.verified),
+        static_cast<unsigned long long>(tally.missing),
+        static_cast<unsigned long long>(tally.modified),
+        static_cast<unsigned long long>(tally.unreadable));
+    for (const DataProblem& p : report->problems) {
+      if (p.source_id != source) continue;
+      std::printf("    %-10s %s%s%s\n", DataProblemKindName(p.kind), p.path.c_str(),
+                  p.detail.empty() ? "" : ": ", p.detail.c_str());
+    }
+  }
+  if (report->unexpected_count > 0) {
+    std::printf("  %llu unexpected files (in the folder, in no entry):\n",
+                static_cast<unsigned long long>(report->unexpected_count));
+    constexpr size_t kShown = 20;
+    for (size_t i = 0; i < report->unexpected.size() && i < kShown; ++i) {
+      std::printf("    %s\n", report->unexpected[i].c_str());
+    }
+    if (report->unexpected_count > kShown) {
+      std::printf("    ... and %llu more\n",
+                  static_cast<unsigned long long>(report->unexpected_count - kShown));
+    }
+  }
+  if (report->ok()) return kExitOk;
+  return ReportError("verify", Status::VerificationFailed(
+                                   args.root + ": " + std::to_string(report->problem_count) +
+                                   (report->problem_count == 1 ? " file" : " files") +
+                                   " missing, modified or unreadable"));
 }
 
 }  // namespace dtm::cli

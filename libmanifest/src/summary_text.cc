@@ -86,11 +86,16 @@ void WriteComposition(std::ostream& out, const char* title, const EnumDescriptor
   }
 }
 
+// "1 file", "2,000 files".
+std::string CountOf(uint64_t n, std::string_view noun) {
+  return GroupDigits(n) + " " + std::string(noun) + (n == 1 ? "" : "s");
+}
+
 void WriteSource(std::ostream& out, const SourceLine& line) {
   const v1::Source& s = line.source;
   out << "  " << s.id() << "  " << s.name() << "\n";
   out << "      " << EnumLabel(v1::Modality_descriptor(), s.modality()) << ", "
-      << GroupDigits(line.files) << " files, " << HumanBytes(line.bytes);
+      << CountOf(line.files, "file") << ", " << HumanBytes(line.bytes);
   if (s.counts().tokens()) out << ", " << GroupDigits(s.counts().tokens()) << " tokens";
   out << "\n      license " << s.license().expression() << " ("
       << EnumLabel(v1::UseClass_descriptor(), s.license().use_class()) << ", claim from "
@@ -150,8 +155,8 @@ Status WriteManifestSummary(const std::string& path, std::ostream& out) {
     out << "Previous   " << h.previous().version()
         << " sha256:" << ToHex(h.previous().manifest_sha256()) << "\n";
   }
-  out << "Totals     " << GroupDigits(t.sources()) << " sources, " << GroupDigits(t.files())
-      << " files, " << HumanBytes(t.bytes());
+  out << "Totals     " << CountOf(t.sources(), "source") << ", " << CountOf(t.files(), "file")
+      << ", " << HumanBytes(t.bytes());
   if (t.tokens()) out << ", " << GroupDigits(t.tokens()) << " tokens";
   if (t.documents()) out << ", " << GroupDigits(t.documents()) << " documents";
   out << "\n";

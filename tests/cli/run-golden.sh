@@ -10,7 +10,7 @@
 # Usage: run-golden.sh DTM CASES_DIR [CASE...]; UPDATE_GOLDEN=1 rewrites the expectations.
 set -u
 dtm=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-cases_dir=$2
+cases_dir=$(cd "$2" && pwd)
 shift 2
 [ $# -gt 0 ] || set -- $(cd "$cases_dir" && ls -d */ | tr -d /)
 bin=$(mktemp -d)
@@ -20,25 +20,26 @@ failed=0
 for name in "$@"; do
   case_dir=$cases_dir/$name
   tmp=$(mktemp -d)
+  out=$(mktemp -d)
   [ -d "$case_dir/files" ] && cp -R "$case_dir/files/." "$tmp/"
   (cd "$tmp" && PATH="$bin:$PATH" SOURCE_DATE_EPOCH=1767225600 LC_ALL=C TZ=UTC \
-     sh "$case_dir/cmd" >"$tmp/.stdout" 2>"$tmp/.stderr" </dev/null; echo $? >"$tmp/.exit")
+     sh "$case_dir/cmd" >"$out/.stdout" 2>"$out/.stderr" </dev/null; echo $? >"$out/.exit")
   for f in stdout stderr exit; do
-    sed "s|$tmp|\$TMP|g" "$tmp/.$f" >"$tmp/.$f.norm"
+    sed "s|$tmp|\$TMP|g" "$out/.$f" >"$out/.$f.norm"
   done
   if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
-    for f in stdout stderr exit; do cp "$tmp/.$f.norm" "$case_dir/expected-$f"; done
+    for f in stdout stderr exit; do cp "$out/.$f.norm" "$case_dir/expected-$f"; done
   fi
   ok=1
   for f in stdout stderr exit; do
-    if ! cmp -s "$tmp/.$f.norm" "$case_dir/expected-$f"; then
+    if ! cmp -s "$out/.$f.norm" "$case_dir/expected-$f"; then
       ok=0
       echo "FAIL $name: $f differs:"
-      diff -u "$case_dir/expected-$f" "$tmp/.$f.norm" | head -40
+      diff -u "$case_dir/expected-$f" "$out/.$f.norm" | head -40
     fi
   done
   if [ $ok = 1 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
-  rm -rf "$tmp"
+  rm -rf "$tmp" "$out"
 done
 rm -rf "$bin"
 echo "$passed passed, $failed failed"

@@ -1,0 +1,81 @@
+// dtm build SPEC -o OUT: hash the data a spec names and write the manifest.
+#include <cstdio>
+
+#include "cli_util.h"
+#include "command.h"
+#include "dtm/builder.h"
+#include "dtm/buildspec.h"
+#include "dtm/summary.h"
+
+namespace dtm::cli {
+namespace {
+
+struct BuildArgs {
+  std::string spec;
+  std::string output;
+  std::string root;
+  std::string created;
+  unsigned jobs = 0;
+  bool follow_symlinks = false;
+  bool quiet = false;
+};
+
+int RunBuild(const BuildArgs& args) {
+  auto spec = LoadBuildSpec(args.spec);
+  if (!spec.ok()) return ReportError("build", spec.status());
+  BuildOptions opts;
+  opts.data_root = args.root;
+  opts.jobs = args.jobs;
+  opts.follow_symlinks = args.follow_symlinks;
+  if (!args.created.empty()) {
+    auto t = ParseCreatedTime(args.created);
+    if (!t.ok()) return ReportError("build", t.status().WithContext("--created"));
+    opts.created = *t;
+  }
+  if (!args.quiet) opts.progress = TerminalProgress();
+  opts.cancel = InstallInterruptHandler();
+  auto result = BuildManifest(*spec, opts, args.output);
+  if (opts.cancel->load()) {
+    std::fprintf(stderr, "dtm build: interrupted; nothing was written\n");
+    return kExitInterrupted;
+  }
+  if (!result.ok()) {
+    if (IsOutputError(result.status(), args.output)) {
+      return ReportOutputError("build", result.status());
+    }
+    return ReportError("build", result.status());
+  }
+  const v1::Header& h = result->header;
+  if (!args.quiet) {
+    std::printf("wrote %s: %s %s, %s sources, %s files (%s hashed, %s declared), %s\n",
+                args.output.c_str(), h.dataset().name().c_str(), h.dataset().version().c_str(),
+                GroupDigits(h.totals().sources()).c_str(), GroupDigits(h.totals().files()).c_str(),
+                GroupDigits(result->files_hashed).c_str(),
+                GroupDigits(result->files_declared).c_str(),
+                HumanBytes(h.totals().bytes()).c_str());
+    std::printf("root sha256:%s\n", ToHex(h.merkle_root()).c_str());
+  }
+  return kExitOk;
+}
+
+DTM_REGISTER_COMMAND(
+    build,
+    CommandSpec{
+        "build", "Hash the files a spec names and write the manifest", 20, [](CLI::App* app) {
+          auto args = std::make_shared<BuildArgs>();
+          app->add_option("spec", args->spec, "The build spec (dtm.yaml)")->required();
+          app->add_option("-o,--output", args->output, "The manifest to write")->required();
+          app->add_option("--root", args->root,
+                          "Data root for the patterns (default: the spec's folder)");
+          app->add_option("-j,--jobs", args->jobs, "Hashing threads (default: one per core)");
+          app->add_flag("--follow-symlinks", args->follow_symlinks,
+                        "Follow symbolic links that stay inside the data root");
+          app->add_option("--created", args->created,
+                          "Creation time, RFC 3339 or Unix seconds (default: "
+                          "SOURCE_DATE_EPOCH or now)");
+          app->add_flag("-q,--quiet", args->quiet, "No progress and no summary line");
+          return [args] { return RunBuild(*args); };
+        }});
+
+}  // namespace
+}  // namespace dtm::cli
