@@ -13,5 +13,6 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   libzstd-dev zstd \
   libgtest-dev \
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev \
+  clang libclang-rt-14-dev \
   chromium \
   python3 >/dev/null

@@ -31,7 +31,10 @@ max_len() {
   esac
 }
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/dtm-fuzz.XXXXXX")
+# The container and listing targets write each input to a file: on tmpfs if we can.
+scratch=${TMPDIR:-/tmp}
+if [ -z "${TMPDIR:-}" ] && [ -w /dev/shm ]; then scratch=/dev/shm; fi
+work=$(mktemp -d "$scratch/dtm-fuzz.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$build/artifacts"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:strict_string_checks=1}"
