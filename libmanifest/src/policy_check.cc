@@ -193,29 +193,36 @@ std::vector<PolicyViolation> CheckPolicy(const v1::Policy& policy, const Manifes
 size_t WritePolicyReport(const v1::Policy& policy, const ManifestFacts& facts,
                          const std::vector<PolicyViolation>& violations, std::ostream& out) {
   size_t counted = 0;
-  std::vector<std::string> sources;
+  std::vector<std::string> sources;  // with a counted violation
+  bool header = false;               // the header has a counted violation
   for (const PolicyViolation& v : violations) {
     out << (v.source_id.empty() ? "(header)" : v.source_id) << ": " << v.rule << ": " << v.message;
     if (!v.exemption.empty()) {
       out << " [exempted: " << v.exemption << "]";
     } else {
       ++counted;
-      if (std::find(sources.begin(), sources.end(), v.source_id) == sources.end()) {
+      if (v.source_id.empty()) {
+        header = true;
+      } else if (std::find(sources.begin(), sources.end(), v.source_id) == sources.end()) {
         sources.push_back(v.source_id);
       }
     }
     out << "\n";
   }
+  auto plural = [](size_t n, const char* one, const char* many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+  };
   const size_t exempted = violations.size() - counted;
   out << "policy " << policy.name() << ": ";
   if (counted == 0) {
     out << "no violations";
   } else {
-    out << counted << (counted == 1 ? " violation" : " violations") << " in " << sources.size()
-        << (sources.size() == 1 ? " source" : " sources");
+    out << plural(counted, "violation", "violations") << " in ";
+    if (!sources.empty()) out << plural(sources.size(), "source", "sources");
+    out << (header ? (sources.empty() ? "the header" : " and the header") : "");
   }
   if (exempted) out << " (" << exempted << " exempted)";
-  out << "; " << facts.sources.size() << " sources checked\n";
+  out << "; " << plural(facts.sources.size(), "source", "sources") << " checked\n";
   return counted;
 }
 
