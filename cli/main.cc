@@ -1,6 +1,8 @@
 // dtm: the command-line client of libmanifest.
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <vector>
 
 #include "command.h"
@@ -59,5 +61,18 @@ int main(int argc, char** argv) {
     return rc == 0 ? kExitOk : kExitBadInput;
   }
   if (!run) return kExitBadInput;
-  return run();
+  const int rc = run();
+  // Output lost on standard output (a full disk, a closed pipe, /dev/full) is
+  // an output error, whatever the command printed.
+  const bool flushed = std::fflush(stdout) == 0;
+  const int err = errno;
+  if (!flushed || std::ferror(stdout)) {
+    if (rc == kExitOk) {
+      std::fprintf(stderr, "dtm %s: standard output: write failed%s%s\n",
+                   app.get_subcommands().front()->get_name().c_str(), flushed ? "" : ": ",
+                   flushed ? "" : std::strerror(err));
+    }
+    return kExitOutputError;
+  }
+  return rc;
 }

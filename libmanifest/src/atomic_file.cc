@@ -41,6 +41,11 @@ StatusOr<std::unique_ptr<AtomicFileWriter>> AtomicFileWriter::Create(const std::
   if (!overwrite && access(path.c_str(), F_OK) == 0) {
     return Status::InvalidArgument(path, "already exists (not overwritten)");
   }
+  // Renaming over a device, a pipe or a folder would replace it (as root, even
+  // /dev/null): only regular files are outputs.
+  if (struct stat st; stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    return Status::InvalidArgument(path, "exists and is not a regular file (outputs are files)");
+  }
   auto impl = std::make_unique<Impl>();
   impl->path = path;
   impl->mode = mode;

@@ -1,6 +1,7 @@
 // ManifestWriter: spec/container.md, "Layout" and "Writing".
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zstd.h>
 
@@ -116,7 +117,8 @@ Status ManifestWriter::Impl::FlushFrame() {
   PutU32(out.data() + 4, static_cast<uint32_t>(frame.size()));
   PutU32(out.data() + 8, frame_records);
   const size_t n = kFrameHeaderSize + compressed;
-  DTM_RETURN_IF_ERROR(WriteAll(body.fd(), out.data(), n, body.path()));
+  if (Status s = WriteAll(body.fd(), out.data(), n, body.path()); !s.ok())
+    return s.WithContext(path);
   body_bytes += n;
   ++frames;
   frame.clear();
@@ -188,6 +190,10 @@ StatusOr<std::unique_ptr<ManifestWriter>> ManifestWriter::Create(const std::stri
         std::to_string(frames.max_records) + " records do not fit max_frame_bytes " +
         std::to_string(limits.max_frame_bytes) + " and max_frame_records " +
         std::to_string(limits.max_frame_records));
+  }
+  // Checked here, before any work, as well as by AtomicFileWriter at the end.
+  if (struct stat st; ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    return Status::InvalidArgument(path + ": exists and is not a regular file (outputs are files)");
   }
   auto impl = std::make_unique<Impl>(path, limits, frames);
   DTM_RETURN_IF_ERROR(TempFile::Create(path, "body", &impl->body));

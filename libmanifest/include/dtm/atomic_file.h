@@ -19,7 +19,9 @@ namespace dtm {
 class AtomicFileWriter {
  public:
   // `mode` is the final file's permission bits (0600 for private keys).
-  // `overwrite` false: fail with kInvalidArgument if `path` exists.
+  // `overwrite` false: fail with kInvalidArgument if `path` exists. A `path`
+  // that exists and is not a regular file (device, pipe, folder) is refused
+  // with kInvalidArgument: it would be replaced, not written.
   static StatusOr<std::unique_ptr<AtomicFileWriter>> Create(const std::string& path,
                                                             mode_t mode = 0644,
                                                             bool overwrite = true);
