@@ -13,6 +13,9 @@ jobs=${DTM_JOBS:-2}
 # mistake for an ordinary failure exit code it expects.
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:strict_string_checks=1:check_initialization_order=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
-cmake -S . -B "$build" -G Ninja -DDTM_WERROR=ON -DDTM_SANITIZE=ON >/dev/null
+# g++ 12's -Wmaybe-uninitialized gives false positives under -fsanitize (in
+# <regex>, for one); the ordinary build keeps it, with -Werror.
+cmake -S . -B "$build" -G Ninja -DDTM_WERROR=ON -DDTM_SANITIZE=ON \
+  -DCMAKE_CXX_FLAGS=-Wno-maybe-uninitialized >/dev/null
 cmake --build "$build" -j "$jobs"
 ctest --test-dir "$build" --output-on-failure --timeout 900 -j "$jobs"
