@@ -15,6 +15,7 @@
 #include "dtm/attestation.h"
 #include "dtm/keys.h"
 #include "file_walker.h"
+#include "path_glob.h"
 #include "signing_test_util.h"
 #include "strict_json.h"
 #include "temp_dir.h"
@@ -166,6 +167,16 @@ TEST(LimitsYamlTest, SizeIsCheckedBeforeReading) {
   const std::string path = SparseFile(dir, "dtm.yaml", kMaxYamlBytes + 1);
   ExpectError(ReadYamlFile(path).status(), StatusCode::kLimitExceeded,
               path + ": 67108865 bytes; the limit is 67108864 (64 MiB)");
+}
+
+// ---- Build specs
+
+TEST(LimitsGlobTest, AtMostEightDoubleStars) {
+  std::string pattern = "a";
+  for (int i = 0; i < 8; ++i) pattern += "/**";
+  EXPECT_TRUE(GlobPattern::Parse(pattern + "/*.txt").ok());
+  ExpectError(GlobPattern::Parse(pattern + "/**/*.txt").status(), StatusCode::kInvalidArgument,
+              "more than 8 '**' segments");
 }
 
 // ---- Data roots
