@@ -133,6 +133,20 @@ TEST_F(CorruptionTest, EveryBundleByteFlipFailsVerification) {
   }
 }
 
+// A bundle signed by two keys, verified with both required (threshold 2):
+// no flip of any byte of it verifies either, including the second keyid.
+TEST_F(CorruptionTest, EveryCoSignedBundleByteFlipFailsWithThresholdTwo) {
+  auto second = PrivateKey::Generate(SignatureAlgorithm::kEcdsaP256Sha256);
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  auto cosigned = AppendSignature(manifest_, bundle_bytes_, *second);
+  ASSERT_TRUE(cosigned.ok()) << cosigned.status().ToString();
+  bundle_bytes_ = *cosigned;
+  options_.keys.push_back(second->public_key());
+  options_.threshold = 2;
+  ASSERT_EQ(VerifyLikeTheCli(manifest_, bundle_bytes_, options_), "verified");
+  Print("co-signed bundle ^ 0x01", FlipEveryByte(false, 0x01));
+}
+
 // What the flips found: no member of a bundle is ignored, and the key hint
 // and the first keyid must agree, so renaming or editing either fails.
 TEST_F(CorruptionTest, NoBundleMemberIsIgnored) {
@@ -169,13 +183,11 @@ TEST_F(CorruptionTest, NoBundleMemberIsIgnored) {
     EXPECT_NE(report->status.message().find(message), std::string::npos)
         << report->status.message();
   }
-  // Without a hint, or without a keyid, the other is not checked: both are
-  // optional, and stay hints.
+  // Both are optional: without either, the bundle verifies.
   for (const char* erase : {"hint", "keyid"}) {
     const std::string bundle = signing_test::EditBundle(bundle_bytes_, [erase](Json& b) {
       if (std::string(erase) == "hint") {
         b["verificationMaterial"]["publicKey"].erase("hint");
-        b["dsseEnvelope"]["signatures"][0]["keyid"] = "anything";
       } else {
         b["dsseEnvelope"]["signatures"][0].erase("keyid");
       }
@@ -184,6 +196,18 @@ TEST_F(CorruptionTest, NoBundleMemberIsIgnored) {
     ASSERT_TRUE(report.ok()) << report.status().ToString();
     EXPECT_TRUE(report->verified()) << erase << ": " << report->status.message();
   }
+  // Without a hint, a keyid naming another key makes the signature not count.
+  const std::string bundle = signing_test::EditBundle(bundle_bytes_, [](Json& b) {
+    b["verificationMaterial"]["publicKey"].erase("hint");
+    b["dsseEnvelope"]["signatures"][0]["keyid"] = "anything";
+  });
+  auto report = VerifyAttestation(manifest_, bundle, options_);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->failed_check, "signature");
+  EXPECT_NE(report->status.message().find("signature 1 has keyid 'anything' but key " +
+                                          options_.keys[0].key_id() + " verified it"),
+            std::string::npos)
+      << report->status.message();
 }
 
 // Every 7th byte of each file, flipped, through `dtm verify`: exit 1 or 2,

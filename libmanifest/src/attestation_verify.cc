@@ -6,6 +6,7 @@
 
 #include "attestation_format.h"
 #include "dtm/attestation.h"
+#include "text_util.h"
 
 namespace dtm {
 namespace {
@@ -85,8 +86,19 @@ void Verifier::VerifySignature(size_t index, const DsseSignature& sig, const std
                                SignerReport* signer) {
   signer->index = index;
   signer->keyid_hint = sig.keyid;
+  // A keyid is a hint, but a signature labelled with another key's id does
+  // not count: the label was changed, or the signer mislabels.
+  auto mislabelled = [&](const PublicKey& key) {
+    if (sig.keyid.empty() || sig.keyid == key.key_id()) return false;
+    rejections_.push_back({"signature", "signature " + std::to_string(index + 1) + " has keyid " +
+                                            QuoteForMessage(sig.keyid) + " but key " +
+                                            key.key_id() + " verified it"});
+    signer->problem = "keyid names another key";
+    return true;
+  };
   for (const PublicKey& key : options_.keys) {
     if (key.Verify(sig.sig, pae).ok()) {
+      if (mislabelled(key)) return;
       signer->verified = true;
       signer->key_id = key.key_id();
       signer->algorithm = key.algorithm();
@@ -98,6 +110,7 @@ void Verifier::VerifySignature(size_t index, const DsseSignature& sig, const std
     if (!cert_->key.has_value()) {
       rejections_.push_back({"certificate-chain", cert_->key_problem});
     } else if (cert_->key->Verify(sig.sig, pae).ok()) {
+      if (mislabelled(*cert_->key)) return;
       signer->key_id = cert_->key->key_id();
       signer->algorithm = cert_->key->algorithm();
       signer->subject = cert_->leaf.subject();
