@@ -17,6 +17,7 @@ struct BuildArgs {
   std::string created;
   unsigned jobs = 0;
   bool follow_symlinks = false;
+  bool resume = false;
   bool quiet = false;
 };
 
@@ -27,6 +28,7 @@ int RunBuild(const BuildArgs& args) {
   opts.data_root = args.root;
   opts.jobs = args.jobs;
   opts.follow_symlinks = args.follow_symlinks;
+  opts.resume = args.resume;
   if (!args.created.empty()) {
     auto t = ParseCreatedTime(args.created);
     if (!t.ok()) return ReportError("build", t.status().WithContext("--created"));
@@ -36,7 +38,9 @@ int RunBuild(const BuildArgs& args) {
   opts.cancel = InstallInterruptHandler();
   auto result = BuildManifest(*spec, opts, args.output);
   if (opts.cancel->load()) {
-    std::fprintf(stderr, "dtm build: interrupted; nothing was written\n");
+    std::fprintf(
+        stderr,
+        "dtm build: interrupted; nothing was written; --resume continues from the checkpoint\n");
     return kExitInterrupted;
   }
   if (!result.ok()) {
@@ -53,6 +57,10 @@ int RunBuild(const BuildArgs& args) {
                 GroupDigits(result->files_hashed).c_str(),
                 GroupDigits(result->files_declared).c_str(),
                 HumanBytes(h.totals().bytes()).c_str());
+    if (result->files_resumed > 0) {
+      std::printf("resumed: %s file digests taken from the checkpoint\n",
+                  GroupDigits(result->files_resumed).c_str());
+    }
     std::printf("root sha256:%s\n", ToHex(h.merkle_root()).c_str());
   }
   return kExitOk;
@@ -70,6 +78,8 @@ DTM_REGISTER_COMMAND(
           app->add_option("-j,--jobs", args->jobs, "Hashing threads (default: one per core)");
           app->add_flag("--follow-symlinks", args->follow_symlinks,
                         "Follow symbolic links that stay inside the data root");
+          app->add_flag("--resume", args->resume,
+                        "Continue an interrupted build: reuse the digests in OUTPUT.checkpoint");
           app->add_option("--created", args->created,
                           "Creation time, RFC 3339 or Unix seconds (default: "
                           "SOURCE_DATE_EPOCH or now)");

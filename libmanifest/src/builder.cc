@@ -9,6 +9,7 @@
 #include <cstring>
 #include <mutex>
 
+#include "build_checkpoint.h"
 #include "dtm/container.h"
 #include "file_selection.h"
 #include "file_walker.h"
@@ -55,8 +56,22 @@ StatusOr<Timestamp> CreationTime(const BuildOptions& options) {
 }
 
 // Hashes every task and stores digests into the selected files.
-Status HashSelection(FileSelection* sel, const BuildOptions& options, BuildResult* result) {
+// Takes digests from the checkpoint where the file is unchanged, hashes the
+// rest, records each new digest in the checkpoint.
+Status HashSelection(FileSelection* sel, const BuildOptions& options, BuildCheckpoint* checkpoint,
+                     BuildResult* result) {
   std::vector<Sha256Digest> digests(sel->tasks.size());
+  std::vector<HashTask> todo;
+  std::vector<size_t> todo_index;  // todo[k] is sel->tasks[todo_index[k]]
+  for (size_t i = 0; i < sel->tasks.size(); ++i) {
+    if (const FileDigest* d = checkpoint->Lookup(sel->tasks[i].open_path)) {
+      digests[i] = d->sha256;
+      ++result->files_resumed;
+    } else {
+      todo.push_back(sel->tasks[i]);
+      todo_index.push_back(i);
+    }
+  }
   std::mutex mu;
   std::vector<std::pair<size_t, Status>> errors;
   ParallelHashOptions ho;
@@ -64,15 +79,19 @@ Status HashSelection(FileSelection* sel, const BuildOptions& options, BuildResul
   ho.phase = "hashing";
   ho.progress = options.progress;
   ho.cancel = options.cancel;
-  Status run = HashFilesInParallel(sel->tasks, ho, [&](size_t i, StatusOr<FileDigest> r) {
+  Status run = HashFilesInParallel(todo, ho, [&](size_t k, StatusOr<FileDigest> r) {
+    size_t i = todo_index[k];
     if (r.ok()) {
       digests[i] = r->sha256;
+      checkpoint->Record(todo[k].open_path, *r);
       return;
     }
     std::lock_guard<std::mutex> lock(mu);
     errors.emplace_back(i, r.status());
   });
+  Status flushed = checkpoint->Flush();
   DTM_RETURN_IF_ERROR(run);
+  DTM_RETURN_IF_ERROR(flushed);
   if (!errors.empty()) {
     std::sort(errors.begin(), errors.end(),
               [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -185,8 +204,11 @@ StatusOr<BuildResult> BuildManifest(const BuildSpec& spec, const BuildOptions& o
 
   std::string root = options.data_root.empty() ? spec.base_dir : options.data_root;
   if (root.empty()) root = ".";
-  DTM_ASSIGN_OR_RETURN(FileSelection sel, SelectFiles(spec, root, options.follow_symlinks));
-  DTM_RETURN_IF_ERROR(HashSelection(&sel, options, &result));
+  DTM_ASSIGN_OR_RETURN(FileSelection sel,
+                       SelectFiles(spec, root, output_path, options.follow_symlinks));
+  DTM_ASSIGN_OR_RETURN(auto checkpoint, BuildCheckpoint::Open(BuildCheckpoint::PathFor(output_path),
+                                                              options.resume));
+  DTM_RETURN_IF_ERROR(HashSelection(&sel, options, checkpoint.get(), &result));
   DTM_RETURN_IF_ERROR(SortSelection(spec, &sel));
   if (options.cancel && options.cancel->load()) return Status::Internal("interrupted");
   Status written = WriteRecords(spec, sel, writer->get());
@@ -198,6 +220,7 @@ StatusOr<BuildResult> BuildManifest(const BuildSpec& spec, const BuildOptions& o
   auto finished = (*writer)->Finish(std::move(header));
   if (!finished.ok()) return OutputError(output_path, finished.status());
   result.header = *std::move(finished);
+  checkpoint->Remove();
   return result;
 }
 

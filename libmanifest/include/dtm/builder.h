@@ -22,6 +22,9 @@ struct BuildOptions {
   bool follow_symlinks = false;
   // The header's creation time. Unset: SOURCE_DATE_EPOCH when set, else now.
   std::optional<google::protobuf::Timestamp> created;
+  // Take the digests of unchanged files from the checkpoint an interrupted
+  // build left beside the output (OUTPUT.checkpoint) instead of re-hashing.
+  bool resume = false;
   ProgressFn progress;                        // optional
   const std::atomic<bool>* cancel = nullptr;  // optional: stop and write nothing
 };
@@ -31,6 +34,7 @@ struct BuildResult {
   uint64_t files_hashed = 0;
   uint64_t bytes_hashed = 0;
   uint64_t files_declared = 0;
+  uint64_t files_resumed = 0;  // digests taken from the checkpoint (counted in files_hashed)
 };
 
 // Selects every source's files, hashes those on disk in parallel, takes
@@ -41,6 +45,10 @@ struct BuildResult {
 // unreadable file, a file that changed while it was hashed, a path listed twice
 // in a source. Errors of the output file (cannot create it, disk full) are
 // kIOError with a message starting "output '<output_path>'"; see IsOutputError.
+// While hashing, each digest is appended to OUTPUT.checkpoint; the checkpoint
+// is deleted once the manifest is in place and left behind on any failure, for
+// BuildOptions::resume. A resumed build writes the same bytes as an
+// uninterrupted one.
 StatusOr<BuildResult> BuildManifest(const BuildSpec& spec, const BuildOptions& options,
                                     const std::string& output_path);
 

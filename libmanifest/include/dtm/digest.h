@@ -55,6 +55,7 @@ Sha256Digest DigestFromBytes(std::string_view bytes);
 struct FileDigest {
   uint64_t size = 0;
   Sha256Digest sha256{};
+  int64_t mtime_ns = 0;  // modification time (ns since 1970), unchanged while read
 };
 
 // The block size HashFile reads with: 1 MiB.
