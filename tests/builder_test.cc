@@ -279,6 +279,24 @@ TEST(BuilderTest, PreviousVersionIsChecked) {
   EXPECT_NE(bad.status().message().find("previous version"), std::string::npos);
 }
 
+TEST(BuilderTest, OutputInsideTheDataRootIsNeverSelected) {
+  TempDir d;
+  WriteData(d);
+  BuildSpec spec = MakeSpec(d);
+  spec.sources[0].include = {"**"};  // would match the manifest being written
+  spec.sources[0].exclude = {};
+  d.Write("code/.out.dtm.body.stale", "");  // left by a killed writer
+  ASSERT_TRUE(BuildManifest(spec, FixedTime(), d.Path("code/out.dtm")).ok());
+  std::string first = ReadAll(d.Path("code/out.dtm"));
+  // Again, now that code/out.dtm exists: the same bytes.
+  ASSERT_TRUE(BuildManifest(spec, FixedTime(), d.Path("code/out.dtm")).ok());
+  EXPECT_EQ(ReadAll(d.Path("code/out.dtm")), first);
+  for (const v1::Record& r : ReadRecords(d.Path("code/out.dtm"))) {
+    if (!r.has_file()) continue;
+    EXPECT_EQ(r.file().path().find("out.dtm"), std::string::npos) << r.file().path();
+  }
+}
+
 TEST(BuilderTest, ParseCreatedTime) {
   auto a = ParseCreatedTime("2026-01-01T00:00:00Z");
   ASSERT_TRUE(a.ok());

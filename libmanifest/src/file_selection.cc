@@ -1,7 +1,9 @@
 #include "file_selection.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <numeric>
+#include <optional>
 
 #include "dtm/records.h"
 #include "file_walker.h"
@@ -49,8 +51,49 @@ void AddFile(FileSelection* sel, uint32_t source, std::string_view path, uint64_
   sel->files.push_back(f);
 }
 
-Status SelectOnDisk(const BuildSpec& spec, const std::string& root, bool follow_symlinks,
-                    FileSelection* sel) {
+// Where the output's files would appear in the walk: its folder relative to
+// the root ("" for the root itself), or nullopt when it is not under the root.
+struct OutputFiles {
+  std::optional<std::string> rel_dir;
+  std::string name;
+
+  bool Matches(std::string_view rel_path) const {
+    if (!rel_dir) return false;
+    if (!rel_dir->empty()) {
+      if (!rel_path.starts_with(*rel_dir) || rel_path.size() <= rel_dir->size() ||
+          rel_path[rel_dir->size()] != '/') {
+        return false;
+      }
+      rel_path.remove_prefix(rel_dir->size() + 1);
+    }
+    if (rel_path.find('/') != std::string_view::npos) return false;
+    return rel_path == name || rel_path == name + ".checkpoint" ||
+           (rel_path.starts_with("." + name + ".") && !name.empty());
+  }
+};
+
+OutputFiles LocateOutput(const std::string& root, const std::string& output_path) {
+  OutputFiles out;
+  size_t slash = output_path.rfind('/');
+  out.name = slash == std::string::npos ? output_path : output_path.substr(slash + 1);
+  std::string folder = slash == std::string::npos ? "." : output_path.substr(0, slash + 1);
+  char* real_root = realpath(root.c_str(), nullptr);
+  char* real_folder = realpath(folder.c_str(), nullptr);
+  if (real_root != nullptr && real_folder != nullptr) {
+    std::string r = real_root, f = real_folder;
+    if (f == r) {
+      out.rel_dir = "";
+    } else if (r == "/" || (f.starts_with(r) && f[r.size()] == '/')) {
+      out.rel_dir = f.substr(r == "/" ? 1 : r.size() + 1);
+    }
+  }
+  free(real_root);
+  free(real_folder);
+  return out;
+}
+
+Status SelectOnDisk(const BuildSpec& spec, const std::string& root, const OutputFiles& output,
+                    bool follow_symlinks, FileSelection* sel) {
   std::vector<SourcePatterns> patterns(sel->source_order.size());
   bool any = false;
   for (size_t k = 0; k < sel->source_order.size(); ++k) {
@@ -80,6 +123,7 @@ Status SelectOnDisk(const BuildSpec& spec, const std::string& root, bool follow_
   };
   std::vector<uint32_t> hits;
   auto visit = [&](const WalkEntry& e) -> Status {
+    if (output.Matches(e.rel_path)) return Status::Ok();
     hits.clear();
     for (uint32_t k = 0; k < patterns.size(); ++k) {
       SourcePatterns& sp = patterns[k];
@@ -149,7 +193,7 @@ Status SelectDeclared(const BuildSpec& spec, FileSelection* sel) {
 }  // namespace
 
 StatusOr<FileSelection> SelectFiles(const BuildSpec& spec, const std::string& data_root,
-                                    bool follow_symlinks) {
+                                    const std::string& output_path, bool follow_symlinks) {
   FileSelection sel;
   sel.source_order.resize(spec.sources.size());
   std::iota(sel.source_order.begin(), sel.source_order.end(), size_t{0});
@@ -157,7 +201,8 @@ StatusOr<FileSelection> SelectFiles(const BuildSpec& spec, const std::string& da
     return spec.sources[a].source.id() < spec.sources[b].source.id();
   });
   DTM_RETURN_IF_ERROR(SelectDeclared(spec, &sel));
-  DTM_RETURN_IF_ERROR(SelectOnDisk(spec, data_root, follow_symlinks, &sel));
+  DTM_RETURN_IF_ERROR(
+      SelectOnDisk(spec, data_root, LocateOutput(data_root, output_path), follow_symlinks, &sel));
   return sel;
 }
 

@@ -41,7 +41,10 @@ struct FileSelection {
 
 // Walks `data_root` once for all sources' patterns and reads every declared
 // file (inline and listings). Errors name the spec location of the source.
+// Files of the build's own output are never selected: `output_path`, its
+// checkpoint (OUTPUT.checkpoint) and its temporary files (.OUTPUT.*), when
+// they lie under the data root.
 StatusOr<FileSelection> SelectFiles(const BuildSpec& spec, const std::string& data_root,
-                                    bool follow_symlinks);
+                                    const std::string& output_path, bool follow_symlinks);
 
 }  // namespace dtm
