@@ -21,6 +21,21 @@ struct BuildArgs {
   bool quiet = false;
 };
 
+// Warnings, so also under -q: spec/cli.md, "Paths".
+void PrintPathCollisions(const BuildResult& result) {
+  constexpr size_t kShown = 20;
+  for (size_t i = 0; i < result.path_collisions.size() && i < kShown; ++i) {
+    std::fprintf(stderr,
+                 "dtm build: warning: '%s' and '%s' differ only by Unicode normalisation or "
+                 "case; file systems that ignore the difference hold one file for both\n",
+                 result.path_collisions[i].first.c_str(), result.path_collisions[i].second.c_str());
+  }
+  if (result.path_collision_count > kShown) {
+    std::fprintf(stderr, "dtm build: warning: %s more paths like these\n",
+                 GroupDigits(result.path_collision_count - kShown).c_str());
+  }
+}
+
 int RunBuild(const BuildArgs& args) {
   auto spec = LoadBuildSpec(args.spec);
   if (!spec.ok()) return ReportError("build", spec.status());
@@ -49,6 +64,7 @@ int RunBuild(const BuildArgs& args) {
     }
     return ReportError("build", result.status());
   }
+  PrintPathCollisions(*result);
   const v1::Header& h = result->header;
   if (!args.quiet) {
     std::printf("wrote %s: %s %s, %s sources, %s files (%s hashed, %s declared), %s\n",

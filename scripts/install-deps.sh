@@ -10,7 +10,7 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   build-essential cmake ninja-build pkg-config \
   libprotobuf-dev protobuf-compiler \
   libssl-dev openssl \
-  libzstd-dev zstd \
+  libzstd-dev zstd libutf8proc-dev \
   libgtest-dev \
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev \
   clang libclang-rt-14-dev \

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdio>
 
 #include "dtm/container.h"
 #include "dtm/datacheck.h"
@@ -347,6 +348,73 @@ TEST(DataCheckTest, DeclaredFilesAbsentFromDiskAreNotProblems) {
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_TRUE(r->ok());
   EXPECT_EQ(r->declared_absent, 1u);
+}
+
+// Names that differ only by Unicode normalisation or case (spec/cli.md,
+// "Paths"): two entries, a warning from build, a near miss named by verify.
+const std::string kCafeNfc = "caf\xc3\xa9";   // U+00E9
+const std::string kCafeNfd = "cafe\xcc\x81";  // e + U+0301
+
+BuildSpec OneSourceSpec(const TempDir& d) {
+  BuildSpec spec;
+  spec.path = d.Path("dtm.yaml");
+  spec.base_dir = d.Path("data");
+  spec.header.mutable_dataset()->set_name("fold");
+  spec.header.mutable_dataset()->set_version("1");
+  spec.header.mutable_publisher()->set_name("Test Lab");
+  SourceSpec s;
+  s.source.set_id("docs");
+  s.source.set_name("Docs");
+  s.source.set_modality(v1::MODALITY_TEXT);
+  s.source.mutable_license()->set_expression("MIT");
+  s.source.mutable_provenance()->set_acquisition(v1::ACQUISITION_METHOD_PUBLIC_DATASET);
+  s.include = {"**"};
+  s.location = "dtm.yaml:4:3";
+  spec.sources = {s};
+  return spec;
+}
+
+TEST(PathFoldTest, BuildKeepsBothPathsAndWarns) {
+  TempDir d;
+  d.Write("data/README", "upper");
+  d.Write("data/readme", "lower");
+  d.Write("data/" + kCafeNfc, "composed");
+  d.Write("data/" + kCafeNfd, "decomposed");
+  d.Write("data/other", "unrelated");
+  auto r = BuildManifest(OneSourceSpec(d), FixedTime(), d.Path("out.dtm"));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->header.totals().files(), 5u);  // never merged
+  EXPECT_EQ(r->path_collision_count, 2u);
+  ASSERT_EQ(r->path_collisions.size(), 2u);
+  EXPECT_EQ(r->path_collisions[0], std::make_pair(std::string("README"), std::string("readme")));
+  EXPECT_EQ(r->path_collisions[1], std::make_pair(kCafeNfd, kCafeNfc));
+}
+
+TEST(PathFoldTest, VerifyDataNamesTheNearMissAndDoesNotMatchIt) {
+  TempDir d;
+  d.Write("data/" + kCafeNfc, "composed");
+  d.Write("data/Notes.txt", "notes");
+  auto built = BuildManifest(OneSourceSpec(d), FixedTime(), d.Path("out.dtm"));
+  ASSERT_TRUE(built.ok()) << built.status().ToString();
+  EXPECT_EQ(built->path_collision_count, 0u);
+  // Copied by a tool that decomposes names, and one that changes case.
+  ASSERT_EQ(std::rename(d.Path("data/" + kCafeNfc).c_str(), d.Path("data/" + kCafeNfd).c_str()), 0);
+  ASSERT_EQ(std::rename(d.Path("data/Notes.txt").c_str(), d.Path("data/NOTES.TXT").c_str()), 0);
+  auto r = CheckDataAgainstManifest(d.Path("out.dtm"), d.Path("data"), {});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_FALSE(r->ok());
+  EXPECT_EQ(r->by_source["docs"].missing, 2u);
+  EXPECT_EQ(r->files_verified, 0u);
+  EXPECT_EQ(r->unexpected_count, 2u);
+  ASSERT_EQ(r->problems.size(), 2u);
+  EXPECT_EQ(r->problems[0].path, "Notes.txt");
+  EXPECT_NE(r->problems[0].detail.find("the data root has 'NOTES.TXT', which differs only by "
+                                       "Unicode normalisation or case"),
+            std::string::npos)
+      << r->problems[0].detail;
+  EXPECT_EQ(r->problems[1].path, kCafeNfc);
+  EXPECT_NE(r->problems[1].detail.find("'" + kCafeNfd + "'"), std::string::npos)
+      << r->problems[1].detail;
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include "file_selection.h"
 #include "file_walker.h"
 #include "parallel_hash.h"
+#include "path_fold.h"
 
 #ifndef DTM_VERSION
 #define DTM_VERSION "0.0.0"
@@ -210,6 +211,13 @@ StatusOr<BuildResult> BuildManifest(const BuildSpec& spec, const BuildOptions& o
                                                               options.resume));
   DTM_RETURN_IF_ERROR(HashSelection(&sel, options, checkpoint.get(), &result));
   DTM_RETURN_IF_ERROR(SortSelection(spec, &sel));
+  PathCollisions collisions = FindPathCollisions(
+      sel.files.size(), [&](size_t i) { return sel.PathOf(sel.files[i]); },
+      BuildResult::kMaxListedCollisions);
+  result.path_collision_count = collisions.count;
+  for (PathCollision& c : collisions.listed) {
+    result.path_collisions.emplace_back(std::move(c.first), std::move(c.second));
+  }
   if (options.cancel && options.cancel->load()) return Status::Internal("interrupted");
   Status written = WriteRecords(spec, sel, writer->get());
   // Record rules (canonical order, valid paths) are checked by Add and are

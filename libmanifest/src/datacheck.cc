@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <mutex>
 #include <tuple>
+#include <unordered_map>
 
 #include "dtm/container.h"
 #include "file_walker.h"
 #include "parallel_hash.h"
+#include "path_fold.h"
 
 namespace dtm {
 
@@ -157,6 +159,7 @@ class DataChecker {
       }
       ++report_->unexpected_count;
     }
+    NameNearMisses();
     if (options_.progress) {
       Progress p;
       p.phase = "verifying";
@@ -173,6 +176,27 @@ class DataChecker {
   }
 
  private:
+  // A missing entry whose path, normalised and case-folded, is the path of an
+  // unexpected file: say so (spec/cli.md, "Paths"); they still do not match.
+  void NameNearMisses() {
+    bool any_missing =
+        std::any_of(report_->problems.begin(), report_->problems.end(),
+                    [](const DataProblem& p) { return p.kind == DataProblem::Kind::kMissing; });
+    if (!any_missing || report_->unexpected_count == 0) return;
+    std::unordered_map<std::string, const std::string*> unexpected;
+    for (const DiskFile& d : disk_) {
+      if (!d.seen && d.regular) unexpected.emplace(PathFoldKey(d.rel_path), &d.rel_path);
+    }
+    for (DataProblem& p : report_->problems) {
+      if (p.kind != DataProblem::Kind::kMissing) continue;
+      auto it = unexpected.find(PathFoldKey(p.path));
+      if (it == unexpected.end()) continue;
+      p.detail += "; the data root has '" + *it->second +
+                  "', which differs only by Unicode normalisation or case (paths are compared "
+                  "byte for byte)";
+    }
+  }
+
   void AddProblem(DataProblem::Kind kind, const std::string& source, const std::string& path,
                   std::string detail) {
     DataSourceTally& t = report_->by_source[source];

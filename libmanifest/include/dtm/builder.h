@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "dtm/buildspec.h"
 #include "dtm/progress.h"
@@ -35,6 +37,13 @@ struct BuildResult {
   uint64_t bytes_hashed = 0;
   uint64_t files_declared = 0;
   uint64_t files_resumed = 0;  // digests taken from the checkpoint (counted in files_hashed)
+  // Paths that differ only by Unicode normalisation or letter case: two
+  // entries in the manifest, one file on file systems that ignore the
+  // difference (macOS, Windows). The first kMaxListedCollisions pairs (byte
+  // order) and how many there are; a warning, not an error.
+  std::vector<std::pair<std::string, std::string>> path_collisions;
+  uint64_t path_collision_count = 0;
+  static constexpr size_t kMaxListedCollisions = 100;
 };
 
 // Selects every source's files, hashes those on disk in parallel, takes
