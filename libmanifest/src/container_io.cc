@@ -83,6 +83,11 @@ Status TempFile::Create(const std::string& target, std::string_view kind, TempFi
   std::string name = dir + "/." + BaseName(target) + "." + std::string(kind) + ".XXXXXX";
   const int fd = ::mkostemp(name.data(), O_CLOEXEC);
   if (fd < 0) return ErrnoStatus(name, "cannot create temporary file", errno);
+  if (::unlink(name.c_str()) != 0) {
+    const int err = errno;
+    ::close(fd);
+    return ErrnoStatus(name, "cannot unlink temporary file", err);
+  }
   TempFile file;
   file.fd_ = FileDescriptor(fd);
   file.path_ = std::move(name);
@@ -90,21 +95,15 @@ Status TempFile::Create(const std::string& target, std::string_view kind, TempFi
   return Status::Ok();
 }
 
-TempFile::~TempFile() { Remove(); }
+TempFile::~TempFile() = default;
 
 TempFile& TempFile::operator=(TempFile&& other) noexcept {
   if (this != &other) {
-    Remove();
     fd_ = std::move(other.fd_);
     path_ = std::move(other.path_);
     other.path_.clear();
   }
   return *this;
-}
-
-void TempFile::Remove() {
-  if (!path_.empty()) ::unlink(path_.c_str());
-  path_.clear();
 }
 
 }  // namespace dtm::container

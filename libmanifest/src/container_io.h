@@ -42,9 +42,11 @@ class FileDescriptor {
   int fd_ = -1;
 };
 
-// A temporary file ".<name>.<kind>.XXXXXX" in the directory of `target`,
-// open for reading and writing, removed on destruction unless Keep() was
-// called. Not thread-safe.
+// An anonymous temporary file in the directory of `target` (so on its file
+// system), open for reading and writing. It is created as
+// ".<name>.<kind>.XXXXXX" and unlinked at once: nothing is left behind
+// however the process ends, even by SIGKILL. path() names it in messages.
+// Not thread-safe.
 class TempFile {
  public:
   static Status Create(const std::string& target, std::string_view kind, TempFile* out);
@@ -57,8 +59,6 @@ class TempFile {
   const std::string& path() const { return path_; }
 
  private:
-  void Remove();
-
   FileDescriptor fd_;
   std::string path_;
 };

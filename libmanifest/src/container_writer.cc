@@ -248,7 +248,7 @@ StatusOr<v1::Header> ManifestWriter::Finish(v1::Header header) {
   Status s = w.WriteFile(header_bytes, (*out)->stream());
   if (s.ok()) s = (*out)->Commit();
   if (!s.ok()) return w.Fail(s);
-  w.body = TempFile();  // removes the body file
+  w.body = TempFile();  // closes the body file, which frees its space
   return header;
 }
 
