@@ -26,6 +26,14 @@ TEST(StatusTest, WithContextPrefixesAndKeepsCode) {
   EXPECT_TRUE(Status::Ok().WithContext("ignored").ok());
 }
 
+TEST(StatusTest, WithContextSaysANameOnce) {
+  Status open = Status::IOError("data.dtm: cannot open");
+  EXPECT_EQ(open.WithContext("data.dtm").message(), "data.dtm: cannot open");
+  // Only a whole leading "prefix: " counts.
+  EXPECT_EQ(open.WithContext("data").message(), "data: data.dtm: cannot open");
+  EXPECT_EQ(Status::IOError("data.dtm").WithContext("data.dtm").message(), "data.dtm: data.dtm");
+}
+
 StatusOr<int> Half(int x) {
   if (x % 2) return Status::InvalidArgument("odd");
   return x / 2;

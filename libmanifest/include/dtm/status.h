@@ -56,9 +56,14 @@ class Status {
   const std::string& message() const { return message_; }
 
   // Returns a copy whose message is "prefix: message", same code. Used to add
-  // the file name or the place as an error travels up.
+  // the file name or the place as an error travels up. A message that already
+  // starts with "prefix: " is returned unchanged (the name is said once).
   Status WithContext(std::string_view prefix) const {
     if (ok()) return *this;
+    if (message_.size() > prefix.size() + 1 && message_.starts_with(prefix) &&
+        message_.compare(prefix.size(), 2, ": ") == 0) {
+      return *this;
+    }
     Status s = *this;
     s.message_ = std::string(prefix) + ": " + message_;
     return s;
