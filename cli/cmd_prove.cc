@@ -50,7 +50,12 @@ int RunProve(const ProveArgs& args) {
                                     "the bundle with --bundle)"));
   }
   auto proof = ProveInclusion(args.manifest, *bundle, *query);
-  if (!proof.ok()) return ReportError("prove", proof.status());
+  if (!proof.ok()) {
+    // Errors of the bundle's contents start "bundle: "; name its file.
+    Status s = proof.status();
+    if (s.message().starts_with("bundle: ")) s = s.WithContext(bundle_path);
+    return ReportError("prove", s);
+  }
   if (proof->entries.empty()) {
     std::fprintf(stderr, "dtm prove: %s: no record matches %s\n", args.manifest.c_str(),
                  DescribeQuery(*query).c_str());

@@ -38,9 +38,11 @@ class Verifier {
 
  private:
   // Records a failed check in the report; returns OK (the run itself worked).
+  // The check is named once, even when `detail` already starts with it.
   Status Fail(const std::string& check, const std::string& detail) {
     report_->failed_check = check;
-    report_->status = Status::VerificationFailed(check, detail);
+    report_->status = detail.empty() ? Status::VerificationFailed(check)
+                                     : Status::VerificationFailed(detail).WithContext(check);
     return Status::Ok();
   }
   // The certificate material of the bundle, or a bundle failure.

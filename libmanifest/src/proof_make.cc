@@ -97,9 +97,11 @@ StatusOr<Matches> FindMatches(const std::string& path, const ProofQuery& query,
 // rest, the file digest, is compared once the second pass has read the file).
 StatusOr<attestation::Statement> ReadBundle(std::string_view bundle_json) {
   auto bundle = attestation::ParseBundle(bundle_json);
-  if (!bundle.ok()) return Status::InvalidArgument("bundle", bundle.status().message());
+  if (!bundle.ok()) return Status::InvalidArgument(bundle.status().message()).WithContext("bundle");
   auto statement = attestation::ParseStatement(bundle->envelope.payload);
-  if (!statement.ok()) return Status::InvalidArgument("bundle", statement.status().message());
+  if (!statement.ok()) {
+    return Status::InvalidArgument(statement.status().message()).WithContext("bundle");
+  }
   return std::move(statement).value();
 }
 
