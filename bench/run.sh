@@ -153,7 +153,7 @@ export SOURCE_DATE_EPOCH=1767225600
 
 for c in large small; do
   fact "${c}_files" "$(find "$WORK/$c" -type f | wc -l)"
-  fact "${c}_bytes" "$(find "$WORK/$c" -type f -printf '%s\n' | awk '{ s += $1 } END { print s }')"
+  fact "${c}_bytes" "$(find "$WORK/$c" -type f -printf '%s\n' | awk '{ s += $1 } END { printf "%.0f\n", s }')"
 done
 
 # --- hashing: large and small files -----------------------------------------
@@ -209,4 +209,7 @@ rounds diff comm gnudiff
 fact sha256_speed_end "$(sha256_speed)"
 fact load_end "$(cut -d' ' -f1-3 /proc/loadavg)"
 log "done (load $(cut -d' ' -f1-3 /proc/loadavg))"
-python3 "$BENCH/report.py" "$FACTS" "$TIMES"
+if ! python3 "$BENCH/report.py" "$FACTS" "$TIMES"; then
+  BENCH_KEEP=1
+  die "report.py failed; the measurements are kept in $FACTS and $TIMES"
+fi

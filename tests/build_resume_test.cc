@@ -1,5 +1,6 @@
 // Resumable builds: the checkpoint as a cache that is never trusted blindly,
-// and a build killed with SIGKILL midway, resumed to the same bytes.
+// and a build killed with SIGKILL or interrupted with SIGINT midway, resumed
+// to the same bytes.
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -135,10 +136,10 @@ size_t CheckpointRecords(const std::string& path) {
   return count;
 }
 
-TEST(BuildResumeTest, KilledBuildResumesToIdenticalBytes) {
-  TempDir d;
-  // One large sparse file keeps a hashing thread busy for seconds while the
-  // other thread hashes and checkpoints the small files.
+// A data folder and spec whose build takes seconds: one large sparse file
+// keeps a hashing thread busy while the other thread hashes and checkpoints
+// 200 small files.
+void WriteSlowBuild(const TempDir& d) {
   d.Write("data/big.bin", "");
   ASSERT_EQ(truncate(d.Path("data/big.bin").c_str(), off_t{3} << 30), 0);
   for (int i = 0; i < 200; ++i)
@@ -154,33 +155,63 @@ TEST(BuildResumeTest, KilledBuildResumesToIdenticalBytes) {
           "    license: {expression: MIT}\n"
           "    provenance: {acquisition: human_written}\n"
           "    data: {include: [\"data/**\"]}\n");
+}
+
+// Runs `dtm build -j 2 dtm.yaml -o out.dtm` in `d`, sends `signal` once the
+// 200 small files are in the checkpoint, and returns the wait status (-1 when
+// the build ended before it could be signalled). Its stderr goes to `err`.
+int BuildAndSignalMidway(const TempDir& d, int signal, const std::string& err) {
   std::string dtm = DTM_BINARY;
   std::string checkpoint = d.Path("out.dtm.checkpoint");
-
   pid_t child = fork();
-  ASSERT_GE(child, 0);
+  if (child < 0) return -1;
   if (child == 0) {
     if (chdir(d.path().c_str()) != 0) _exit(127);
     setenv("SOURCE_DATE_EPOCH", "1767225600", 1);
     int null = open("/dev/null", O_WRONLY);
+    int errfd = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     dup2(null, 1);
-    dup2(null, 2);
+    dup2(errfd, 2);
     execl(dtm.c_str(), "dtm", "build", "-j", "2", "dtm.yaml", "-o", "out.dtm", (char*)nullptr);
     _exit(127);
   }
-  // Wait until the 200 small files are in the checkpoint, then kill the build.
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  bool killed_midway = false;
+  bool signalled = false;
   while (std::chrono::steady_clock::now() < deadline) {
     if (CheckpointRecords(checkpoint) >= 200) {
-      killed_midway = kill(child, SIGKILL) == 0;
+      signalled = kill(child, signal) == 0;
       break;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   int status = 0;
   waitpid(child, &status, 0);
-  ASSERT_TRUE(killed_midway && WIFSIGNALED(status))
+  return signalled ? status : -1;
+}
+
+// Resumes the build in `d` and checks it gives the bytes of a whole build.
+void ExpectResumeGivesIdenticalBytes(const TempDir& d) {
+  std::string dtm = DTM_BINARY;
+  std::string out;
+  ASSERT_EQ(RunShell(d.path(), dtm + " build --resume dtm.yaml -o out.dtm", &out), 0) << out;
+  // At least the 200 small files; the large one too when the build was
+  // interrupted after it (a file being hashed is finished before stopping).
+  EXPECT_TRUE(out.find("resumed: 200 file digests taken from the checkpoint") !=
+                  std::string::npos ||
+              out.find("resumed: 201 file digests taken from the checkpoint") != std::string::npos)
+      << out;
+  EXPECT_NE(access(d.Path("out.dtm.checkpoint").c_str(), F_OK), 0)
+      << "checkpoint left after success";
+  ASSERT_EQ(RunShell(d.path(), dtm + " build -q dtm.yaml -o whole.dtm", &out), 0) << out;
+  EXPECT_EQ(ReadAll(d.Path("out.dtm")), ReadAll(d.Path("whole.dtm")));
+}
+
+TEST(BuildResumeTest, KilledBuildResumesToIdenticalBytes) {
+  TempDir d;
+  WriteSlowBuild(d);
+  TempDir logs;
+  int status = BuildAndSignalMidway(d, SIGKILL, logs.Path("err.txt"));
+  ASSERT_TRUE(status != -1 && WIFSIGNALED(status))
       << "the build ended before it could be killed; status " << status;
   // Nothing half-written and nothing else left: the body of the manifest was
   // in an unlinked temporary file; only the checkpoint remains.
@@ -188,15 +219,24 @@ TEST(BuildResumeTest, KilledBuildResumesToIdenticalBytes) {
   std::string listing;
   RunShell(d.path(), "ls -A", &listing);
   EXPECT_EQ(listing, "data\ndtm.yaml\nout.dtm.checkpoint\n");
+  ExpectResumeGivesIdenticalBytes(d);
+}
 
-  std::string out;
-  ASSERT_EQ(RunShell(d.path(), dtm + " build --resume dtm.yaml -o out.dtm", &out), 0) << out;
-  EXPECT_NE(out.find("resumed: 200 file digests taken from the checkpoint"), std::string::npos)
-      << out;
-  EXPECT_NE(access(checkpoint.c_str(), F_OK), 0) << "checkpoint left after success";
-
-  ASSERT_EQ(RunShell(d.path(), dtm + " build -q dtm.yaml -o whole.dtm", &out), 0) << out;
-  EXPECT_EQ(ReadAll(d.Path("out.dtm")), ReadAll(d.Path("whole.dtm")));
+TEST(BuildResumeTest, InterruptedBuildSaysSoWritesNothingAndResumes) {
+  TempDir d;
+  WriteSlowBuild(d);
+  TempDir logs;
+  int status = BuildAndSignalMidway(d, SIGINT, logs.Path("err.txt"));
+  ASSERT_NE(status, -1) << "the build ended before it could be interrupted";
+  ASSERT_TRUE(WIFEXITED(status)) << "status " << status;
+  EXPECT_EQ(WEXITSTATUS(status), 130);  // spec/cli.md, "Exit codes"
+  EXPECT_EQ(ReadAll(logs.Path("err.txt")),
+            "dtm build: interrupted; nothing was written; --resume continues from the "
+            "checkpoint\n");
+  std::string listing;
+  RunShell(d.path(), "ls -A", &listing);
+  EXPECT_EQ(listing, "data\ndtm.yaml\nout.dtm.checkpoint\n");
+  ExpectResumeGivesIdenticalBytes(d);
 }
 
 }  // namespace
