@@ -4,7 +4,8 @@
 set -eu
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-cmake -S . -B build -G Ninja >/dev/null
+# The flags of scripts/run-tests.sh, so that the tests reuse this build.
+cmake -S . -B build -G Ninja -DDTM_WERROR=ON >/dev/null
 cmake --build build
 out=$(mktemp -d)
 echo

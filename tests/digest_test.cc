@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cctype>
 #include <cstdlib>
 #include <filesystem>
@@ -13,6 +14,8 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+
+#include <atomic>
 
 namespace dtm {
 namespace {
@@ -162,6 +165,29 @@ TEST_F(HashFileTest, ReportsProgressPerBlock) {
   ASSERT_TRUE(got.ok());
   EXPECT_EQ(seen, (std::vector<uint64_t>{kHashFileBlockSize, 2 * kHashFileBlockSize,
                                          2 * kHashFileBlockSize + 5}));
+}
+
+TEST_F(HashFileTest, StopsWithinABlockOnceCancelled) {
+  std::string contents;
+  const std::string path = Write("f", 4 * kHashFileBlockSize, &contents);
+  std::atomic<bool> cancel{false};
+  std::vector<uint64_t> seen;
+  StatusOr<FileDigest> got = HashFile(
+      path, nullptr,
+      [&](uint64_t bytes) {
+        seen.push_back(bytes);
+        cancel = true;
+      },
+      &cancel);
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.status().code(), StatusCode::kInternal);
+  EXPECT_EQ(got.status().message(), path + ": interrupted");
+  EXPECT_EQ(seen, std::vector<uint64_t>{kHashFileBlockSize});
+  // The thread-local hasher starts clean for the next file.
+  cancel = false;
+  auto again = HashFile(path, nullptr, HashFileProgress(), &cancel);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->sha256, Sha256Of(contents));
 }
 
 TEST_F(HashFileTest, RejectsWhatIsNotARegularFile) {

@@ -232,7 +232,7 @@ StatusOr<FileDigest> HashFile(const std::string& path, std::string* buffer) {
 }
 
 StatusOr<FileDigest> HashFile(const std::string& path, std::string* buffer,
-                              const HashFileProgress& progress) {
+                              const HashFileProgress& progress, const std::atomic<bool>* cancel) {
   DTM_ASSIGN_OR_RETURN(const int fd, OpenRegularFile(path));
   FdCloser closer(fd);
 
@@ -264,6 +264,9 @@ StatusOr<FileDigest> HashFile(const std::string& path, std::string* buffer,
     sha.Update(buf.data(), static_cast<size_t>(n));
     total += static_cast<uint64_t>(n);
     if (progress) progress(total);
+    if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) {
+      return Status::Internal(path, "interrupted");
+    }
     // A short read that ends at the size fstat gave is the end of the file,
     // so the read that would return 0 is skipped (with the advice above, a
     // small file costs five system calls here instead of seven). Bytes beyond

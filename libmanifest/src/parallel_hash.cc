@@ -93,14 +93,24 @@ Status HashFilesInParallel(const std::vector<HashTask>& tasks, const ParallelHas
       size_t k = next.fetch_add(1, std::memory_order_relaxed);
       if (k >= order.size()) break;
       size_t i = order[k];
-      StatusOr<FileDigest> r = HashFile(tasks[i].open_path, &buffer);
+      // Progress moves block by block, so a huge file shows it; the file
+      // counts for its listed size in all, whatever was read.
+      uint64_t reported = 0;
+      auto on_block = [&](uint64_t hashed) {
+        uint64_t capped = std::min(hashed, tasks[i].size);
+        if (capped > reported) {
+          bytes_done.fetch_add(capped - reported, std::memory_order_relaxed);
+          reported = capped;
+        }
+      };
+      StatusOr<FileDigest> r = HashFile(tasks[i].open_path, &buffer, on_block, options.cancel);
       if (r.ok() && r->size != tasks[i].size) {
         r = Status::VerificationFailed(tasks[i].open_path,
                                        "file changed since it was listed (size " +
                                            std::to_string(tasks[i].size) + " -> " +
                                            std::to_string(r->size) + ")");
       }
-      bytes_done.fetch_add(tasks[i].size, std::memory_order_relaxed);
+      bytes_done.fetch_add(tasks[i].size - reported, std::memory_order_relaxed);
       files_done.fetch_add(1, std::memory_order_relaxed);
       done(i, std::move(r));
     }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -80,8 +81,11 @@ using HashFileProgress = std::function<void(uint64_t bytes_hashed)>;
 // `buffer` is scratch space the caller may reuse across calls to avoid an allocation
 // per file (one per thread); nullptr uses a thread-local buffer. Thread-safe as long
 // as threads do not share a `buffer`.
+// `cancel`, when given, is read after every block: once it is set, HashFile stops
+// and fails with kInternal "PATH: interrupted" (a huge file does not hold up Ctrl-C).
 StatusOr<FileDigest> HashFile(const std::string& path, std::string* buffer = nullptr);
 StatusOr<FileDigest> HashFile(const std::string& path, std::string* buffer,
-                              const HashFileProgress& progress);
+                              const HashFileProgress& progress,
+                              const std::atomic<bool>* cancel = nullptr);
 
 }  // namespace dtm
