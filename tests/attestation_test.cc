@@ -357,6 +357,12 @@ TEST(AttestationTimeTest, Rfc3339UtcBothWays) {
   EXPECT_EQ(attestation::FormatUtc(0), "1970-01-01T00:00:00Z");
   EXPECT_EQ(attestation::FormatUtc(kSignedAt), "2026-01-02T00:00:00Z");
   EXPECT_EQ(*attestation::ParseUtc("2026-01-02T00:00:00Z"), kSignedAt);
+  // Years below 1000 have four digits both ways.
+  auto early = attestation::ParseUtc("0999-03-04T05:06:07Z");
+  ASSERT_TRUE(early.ok()) << early.status().ToString();
+  EXPECT_EQ(attestation::FormatUtc(*early), "0999-03-04T05:06:07Z");
+  EXPECT_EQ(attestation::FormatUtc(*attestation::ParseUtc("0001-01-01T00:00:00Z")),
+            "0001-01-01T00:00:00Z");
   for (const char* bad : {"2026-01-02T00:00:00", "2026-01-02 00:00:00Z", "2026-13-01T00:00:00Z",
                           "2026-01-02T24:00:00Z", "2026-01-02T00:00:00+01:00",
                           "0000-01-01T00:00:00Z", "2026-1-02T00:00:00Z"}) {

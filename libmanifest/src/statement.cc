@@ -57,9 +57,12 @@ std::string FormatUtc(int64_t unix_seconds) {
   const time_t t = static_cast<time_t>(unix_seconds);
   struct tm tm;
   if (gmtime_r(&t, &tm) == nullptr) return "";
-  char buf[32];
-  const size_t n = std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return std::string(buf, n);
+  // Four-digit years (RFC 3339), so that years below 1000 parse back.
+  char buf[48];
+  const int n = std::snprintf(buf, sizeof(buf), "%04lld-%02d-%02dT%02d:%02d:%02dZ",
+                              static_cast<long long>(tm.tm_year) + 1900, tm.tm_mon + 1, tm.tm_mday,
+                              tm.tm_hour, tm.tm_min, tm.tm_sec);
+  return std::string(buf, static_cast<size_t>(n));
 }
 
 StatusOr<int64_t> ParseUtc(std::string_view text) {
