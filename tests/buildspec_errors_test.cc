@@ -261,6 +261,10 @@ TEST(BuildSpecErrorsTest, PreviousRules) {
                         "previous.version", "give either 'version' or 'manifest', not both"));
   EXPECT_TRUE(
       SpecFails(with_previous("{manifest: v0.dtm}"), "3:22", "previous.manifest", "cannot find"));
+  EXPECT_TRUE(SpecFails(with_previous("{manifest: \"\"}"), "3:22", "previous.manifest",
+                        "must not be empty or null"));
+  EXPECT_TRUE(SpecFails(with_previous("{manifest: }"), "3:12", "previous.manifest",
+                        "must not be empty or null"));
   EXPECT_TRUE(SpecFails(with_previous("{manifst: v0.dtm}"), "3:12", "previous",
                         "unknown key 'manifst'; did you mean 'manifest'?"));
 }

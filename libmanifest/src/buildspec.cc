@@ -207,6 +207,7 @@ Status SpecLoader::LoadDeclaredFiles(const YAML::Node& node, const std::string& 
 }
 
 StatusOr<std::string> SpecLoader::ExistingFile(const std::string& value, const std::string& path) {
+  if (value.empty()) return yaml_.Error(rules_.Where(path), path, "must not be empty or null");
   const std::filesystem::path given(value);
   const std::string resolved = given.is_absolute() || base_dir_.empty()
                                    ? value
