@@ -195,7 +195,8 @@ TEST(BuildSpecYamlTest, NumbersBoolsAndDigests) {
   EXPECT_EQ(*ParseYamlDouble("1.5"), 1.5);
   EXPECT_EQ(*ParseYamlDouble("+3e2"), 300);
   EXPECT_EQ(*ParseYamlDouble("-0.25"), -0.25);
-  for (const char* bad : {"", ".inf", "inf", "nan", "1.5h", "1e999", "0x1p3"}) {
+  for (const char* bad :
+       {"", ".inf", "inf", "nan", "1.5h", "1e999", "0x1p3", "+-1", "++1", "--1", "+"}) {
     EXPECT_FALSE(ParseYamlDouble(bad).ok()) << bad;
   }
   for (const char* yes : {"true", "True", "TRUE"}) EXPECT_TRUE(*ParseYamlBool(yes));

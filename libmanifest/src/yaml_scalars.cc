@@ -111,7 +111,11 @@ StatusOr<int64_t> ParseYamlInt(std::string_view text, int64_t min, int64_t max) 
 
 StatusOr<double> ParseYamlDouble(std::string_view text) {
   std::string_view number = text;
-  if (!number.empty() && number.front() == '+') number.remove_prefix(1);
+  // One optional sign: from_chars takes '-' itself, so "+-1" must be refused here.
+  if (!number.empty() && number.front() == '+') {
+    number.remove_prefix(1);
+    if (!number.empty() && number.front() == '-') number = {};
+  }
   double value = 0;
   auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), value);
   const bool all_used = end == number.data() + number.size();
