@@ -83,6 +83,26 @@ TEST_F(BuildSpecListingTest, CrlfLineEndings) {
   EXPECT_EQ(files[1].size, 2u);
 }
 
+TEST_F(BuildSpecListingTest, ByteOrderMarkIsAnError) {
+  ExpectBad(
+      "\xEF\xBB\xBF"
+      "a\t1\t" +
+          kHexA + "\n",
+      1, "starts with a UTF-8 byte-order mark; save the listing without one");
+  ExpectBad("\xEF\xBB\xBF# comment\n", 1, "byte-order mark");
+  // Only at the start of the file: elsewhere it is part of a path.
+  std::vector<DeclaredFile> files;
+  ASSERT_TRUE(Read("a\t1\t" + kHexA +
+                       "\n\xEF\xBB\xBF"
+                       "b\t1\t" +
+                       kHexA + "\n",
+                   &files)
+                  .ok());
+  EXPECT_EQ(files[1].path,
+            "\xEF\xBB\xBF"
+            "b");
+}
+
 TEST_F(BuildSpecListingTest, EmptyAndCommentOnlyListings) {
   std::vector<DeclaredFile> files;
   EXPECT_TRUE(Read("", &files).ok());

@@ -100,6 +100,9 @@ Status ForEachListedFile(const std::string& listing_path,
   };
   auto handle = [&](std::string_view line) -> Status {
     ++line_number;
+    if (line_number == 1 && line.starts_with("\xEF\xBB\xBF")) {
+      return line_error(1, "starts with a UTF-8 byte-order mark; save the listing without one");
+    }
     DeclaredFile file;
     StatusOr<bool> parsed = ParseListingLine(line, &file);
     if (!parsed.ok()) return line_error(line_number, parsed.status().message());
