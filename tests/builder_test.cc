@@ -195,6 +195,27 @@ TEST(BuilderTest, SymlinkOutOfRootIsAnErrorEvenWhenFollowing) {
                    "outside the data root");
 }
 
+TEST(BuilderTest, UnselectedLinksAreNotFollowed) {
+  TempDir outside;
+  outside.Write("secret.txt", "secret");
+  TempDir d;
+  WriteData(d);
+  // No pattern (books/**/*.txt, code/*) selects these or could match under
+  // them: never resolved. (A link in books/ could be a folder of .txt files.)
+  ASSERT_EQ(symlink(outside.Path("secret.txt").c_str(), d.Path("secret.md").c_str()), 0);
+  ASSERT_EQ(symlink("/nonexistent", d.Path("dangling.txt").c_str()), 0);
+  ASSERT_EQ(symlink(outside.path().c_str(), d.Path("elsewhere").c_str()), 0);
+  BuildOptions o = FixedTime();
+  o.follow_symlinks = true;
+  auto r = BuildManifest(MakeSpec(d), o, d.Path("out.dtm"));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->header.totals().files(), 3u);
+  // A link to a folder that a pattern could match under is resolved.
+  ASSERT_EQ(symlink(outside.path().c_str(), d.Path("books/more").c_str()), 0);
+  ExpectBuildError(MakeSpec(d), o, d.Path("out2.dtm"), StatusCode::kInvalidArgument,
+                   "'books/more': symbolic link points outside the data root");
+}
+
 TEST(BuilderTest, SpecialFileIsAnError) {
   TempDir d;
   WriteData(d);

@@ -160,6 +160,17 @@ Status SelectOnDisk(const BuildSpec& spec, const std::string& root, const Output
   };
   WalkOptions wo;
   wo.follow_symlinks = follow_symlinks;
+  // Only links that an include pattern selects, or under which one could
+  // match, are resolved (spec/cli.md, "Symbolic links and special files").
+  wo.link_wanted = [&](std::string_view rel) {
+    if (descend(rel)) return true;
+    for (const SourcePatterns& sp : patterns) {
+      for (const GlobPattern& g : sp.include) {
+        if (g.Matches(rel)) return true;
+      }
+    }
+    return false;
+  };
   DTM_RETURN_IF_ERROR(WalkTree(root, wo, descend, visit).WithContext("data root '" + root + "'"));
 
   for (size_t k = 0; k < patterns.size(); ++k) {

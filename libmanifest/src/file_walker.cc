@@ -101,6 +101,7 @@ class Walker {
         WalkEntry e{WalkEntry::Type::kSymlink, rel, abs, 0};
         return visit_(e);
       }
+      if (options_.link_wanted && !options_.link_wanted(rel)) return Status::Ok();
       std::string target = RealPath(abs);
       if (target.empty()) {
         return Status::InvalidArgument("'" + rel + "'", "symbolic link to a missing target");

@@ -26,6 +26,11 @@ struct WalkOptions {
   // root; a link out of the root is an error naming it. When false, links are
   // reported as kSymlink and never followed.
   bool follow_symlinks = false;
+  // With follow_symlinks: when set, a link is resolved only if link_wanted(its
+  // relative path) is true (a file that could be selected, or a folder worth
+  // entering); other links are skipped unread, so a link nobody asked for can
+  // point anywhere without failing the walk. Unset: every link is resolved.
+  std::function<bool(std::string_view rel_path)> link_wanted;
 };
 
 // Calls `descend(rel_dir)` before entering each folder below the root (return
