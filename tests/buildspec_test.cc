@@ -184,6 +184,16 @@ TEST(BuildSpecTest, PreviousManifestPathIsResolved) {
   fs::remove_all(dir);
 }
 
+TEST(BuildSpecTest, LicenseExpressionIsStoredNormalized) {
+  const std::string yaml = ReplaceOnce(MinimalSpec(), "license: {expression: MIT}",
+                                       "license: {expression: \"( mit or  apache-2.0 )  and "
+                                       "gpl-2.0+ with classpath-exception-2.0\"}");
+  StatusOr<BuildSpec> spec = ParseBuildSpec(yaml, "dtm.yaml", kSpecs);
+  ASSERT_TRUE(spec.ok()) << spec.status().ToString();
+  EXPECT_EQ(spec->sources[0].source.license().expression(),
+            "(MIT OR Apache-2.0) AND GPL-2.0+ WITH Classpath-exception-2.0");
+}
+
 TEST(BuildSpecTest, NullValuesLeaveFieldsUnset) {
   const std::string yaml = ReplaceOnce(MinimalSpec(), "    name: Lab notes\n",
                                        "    name: Lab notes\n    description: ~\n    counts:\n"
