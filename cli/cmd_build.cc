@@ -39,6 +39,8 @@ void PrintPathCollisions(const BuildResult& result) {
 int RunBuild(const BuildArgs& args) {
   auto spec = LoadBuildSpec(args.spec);
   if (!spec.ok()) return ReportError("build", spec.status());
+  for (const std::string& w : spec->warnings)
+    std::fprintf(stderr, "dtm build: warning: %s\n", w.c_str());
   BuildOptions opts;
   opts.data_root = args.root;
   opts.jobs = args.jobs;

@@ -194,6 +194,21 @@ TEST(BuildSpecTest, LicenseExpressionIsStoredNormalized) {
             "(MIT OR Apache-2.0) AND GPL-2.0+ WITH Classpath-exception-2.0");
 }
 
+TEST(BuildSpecTest, DeprecatedLicenseIdLoadsWithAWarning) {
+  StatusOr<BuildSpec> clean = ParseBuildSpec(MinimalSpec(), "dtm.yaml", kSpecs);
+  ASSERT_TRUE(clean.ok()) << clean.status().ToString();
+  EXPECT_TRUE(clean->warnings.empty());
+  const std::string yaml =
+      ReplaceOnce(MinimalSpec(), "license: {expression: MIT}", "license: {expression: GPL-2.0}");
+  StatusOr<BuildSpec> spec = ParseBuildSpec(yaml, "dtm.yaml", kSpecs);
+  ASSERT_TRUE(spec.ok()) << spec.status().ToString();
+  ASSERT_EQ(spec->warnings.size(), 1u);
+  EXPECT_EQ(spec->warnings[0], spec->sources[0].location + ": source '" +
+                                   spec->sources[0].source.id() +
+                                   "': license.expression: 'GPL-2.0' is deprecated in the SPDX "
+                                   "License List; use its current id");
+}
+
 TEST(BuildSpecTest, NullValuesLeaveFieldsUnset) {
   const std::string yaml = ReplaceOnce(MinimalSpec(), "    name: Lab notes\n",
                                        "    name: Lab notes\n    description: ~\n    counts:\n"

@@ -225,13 +225,32 @@ StatusOr<std::string> SpecLoader::ExistingFile(const std::string& value, const s
 
 }  // namespace
 
+namespace {
+
+// Valid but deprecated list ids (spec/license.md): loaded, and warned of.
+void AddDeprecationWarnings(BuildSpec* spec) {
+  for (const SourceSpec& s : spec->sources) {
+    auto parsed = ParseLicenseExpression(s.source.license().expression());
+    if (!parsed.ok()) continue;
+    for (const std::string& id : parsed->deprecated_ids) {
+      spec->warnings.push_back(s.location + ": source '" + s.source.id() +
+                               "': license.expression: '" + id +
+                               "' is deprecated in the SPDX License List; use its current id");
+    }
+  }
+}
+
+}  // namespace
+
 StatusOr<BuildSpec> ParseBuildSpec(std::string_view yaml_text, const std::string& path_for_messages,
                                    const std::string& base_dir) {
   DTM_ASSIGN_OR_RETURN(YAML::Node root, ParseYamlDocument(yaml_text, path_for_messages));
   try {
     SpecLoader loader(path_for_messages, base_dir, yaml_text.size());
     StatusOr<BuildSpec> spec = loader.Load(root);
-    if (spec.ok()) spec->path = path_for_messages;
+    if (!spec.ok()) return spec;
+    spec->path = path_for_messages;
+    AddDeprecationWarnings(&*spec);
     return spec;
   } catch (const YAML::Exception& e) {
     return YamlError(path_for_messages, e.mark, "", "YAML error: " + e.msg);

@@ -52,6 +52,9 @@ struct BuildSpec {
   // from that file; header.previous may already hold its url.
   std::string previous_manifest;
   std::vector<SourceSpec> sources;  // in spec order
+  // Things that load but deserve a look, each "path:line:col: source 'id':
+  // problem": a license id that the SPDX License List marks deprecated.
+  std::vector<std::string> warnings;
 };
 
 // Reads and validates the spec file at `path`. Errors: kNotFound (no such
