@@ -7,6 +7,7 @@
 #include "command.h"
 #include "dtm/atomic_file.h"
 #include "dtm/attestation.h"
+#include "dtm/container.h"
 #include "signing_files.h"
 #include "trust_options.h"
 #include "verify_data.h"
@@ -17,6 +18,7 @@ namespace {
 struct VerifyArgs {
   std::string manifest;
   std::string bundle;
+  bool unsigned_only = false;  // --unsigned
   TrustArgs trust;
   DataArgs data;
 };
@@ -26,7 +28,39 @@ constexpr const char* kChecks =
     "bundle, payload-type, signatures, statement, manifest-integrity, subject, manifest-digest, "
     "predicate";
 
+// --unsigned: the manifest's integrity (and --data) without any signature, for
+// a manifest that was never signed. It says nothing about who made it.
+int RunVerifyUnsigned(const VerifyArgs& args) {
+  const TrustArgs& t = args.trust;
+  if (!args.bundle.empty() || !t.keys.empty() || !t.trust_roots.empty() ||
+      !t.intermediates.empty() || !t.identity.empty() || t.threshold != 1) {
+    return ReportError("verify", Status::InvalidArgument(
+                                     "--unsigned checks no signature: it takes no --bundle, --key, "
+                                     "--trust-root, --intermediates, --identity or --threshold"));
+  }
+  auto integrity = CheckManifest(args.manifest);
+  if (!integrity.ok()) {
+    const StatusCode code = integrity.status().code();
+    if (code == StatusCode::kNotFound || code == StatusCode::kIOError) {
+      return ReportError("verify", integrity.status());
+    }
+    return ReportError("verify", Status::VerificationFailed(integrity.status().message())
+                                     .WithContext("manifest-integrity")
+                                     .WithContext(args.manifest + ": verification failed"));
+  }
+  std::printf(
+      "integrity verified %s (UNSIGNED: no signature was checked; nothing says who made it)\n",
+      args.manifest.c_str());
+  std::printf("  merkle root  %s\n", ToHex(integrity->merkle_root).c_str());
+  std::printf("  file sha256  %s\n", ToHex(integrity->file_sha256).c_str());
+  std::printf("  records      %llu\n", static_cast<unsigned long long>(integrity->records));
+  std::printf("checks passed: manifest-integrity\n");
+  if (args.data.root.empty()) return kExitOk;
+  return VerifyData(args.manifest, args.data);
+}
+
 int RunVerify(const VerifyArgs& args) {
+  if (args.unsigned_only) return RunVerifyUnsigned(args);
   VerifyOptions options;
   std::map<std::string, std::string> key_files;  // key id -> file, for the output
   Status trusted = LoadTrust(args.trust, &options, &key_files);
@@ -66,6 +100,9 @@ DTM_REGISTER_COMMAND(
                   app->add_option("manifest", args->manifest, "The manifest to verify")->required();
                   app->add_option("--bundle", args->bundle,
                                   "The bundle (default: MANIFEST.sigstore.json)");
+                  app->add_flag("--unsigned", args->unsigned_only,
+                                "No bundle: check only the manifest's integrity (and --data); "
+                                "says nothing about who made it");
                   AddTrustOptions(app, &args->trust);
                   AddDataOptions(app, &args->data);
                   return [args] { return RunVerify(*args); };
