@@ -194,8 +194,8 @@ void ExpectResumeGivesIdenticalBytes(const TempDir& d) {
   std::string dtm = DTM_BINARY;
   std::string out;
   ASSERT_EQ(RunShell(d.path(), dtm + " build --resume dtm.yaml -o out.dtm", &out), 0) << out;
-  // At least the 200 small files; the large one too when the build was
-  // interrupted after it (a file being hashed is finished before stopping).
+  // At least the 200 small files; the large one too when it was finished
+  // before the signal came.
   EXPECT_TRUE(out.find("resumed: 200 file digests taken from the checkpoint") !=
                   std::string::npos ||
               out.find("resumed: 201 file digests taken from the checkpoint") != std::string::npos)

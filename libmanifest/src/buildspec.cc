@@ -227,11 +227,14 @@ StatusOr<std::string> SpecLoader::ExistingFile(const std::string& value, const s
 
 namespace {
 
-// Valid but deprecated list ids (spec/license.md): loaded, and warned of.
-void AddDeprecationWarnings(BuildSpec* spec) {
-  for (const SourceSpec& s : spec->sources) {
+// After validation: each license expression in its normalized spelling
+// (spec/license.md: "mit or apache-2.0" is recorded as "MIT OR Apache-2.0"),
+// and a warning for each list id that the list marks deprecated.
+void FinishLicenses(BuildSpec* spec) {
+  for (SourceSpec& s : spec->sources) {
     auto parsed = ParseLicenseExpression(s.source.license().expression());
-    if (!parsed.ok()) continue;
+    if (!parsed.ok()) continue;  // cannot happen: the loader checked it
+    s.source.mutable_license()->set_expression(parsed->normalized);
     for (const std::string& id : parsed->deprecated_ids) {
       spec->warnings.push_back(s.location + ": source '" + s.source.id() +
                                "': license.expression: '" + id +
@@ -250,7 +253,7 @@ StatusOr<BuildSpec> ParseBuildSpec(std::string_view yaml_text, const std::string
     StatusOr<BuildSpec> spec = loader.Load(root);
     if (!spec.ok()) return spec;
     spec->path = path_for_messages;
-    AddDeprecationWarnings(&*spec);
+    FinishLicenses(&*spec);
     return spec;
   } catch (const YAML::Exception& e) {
     return YamlError(path_for_messages, e.mark, "", "YAML error: " + e.msg);

@@ -157,10 +157,6 @@ Status SpecRules::CheckLicenseOf(v1::Source* source, const std::string& path) co
     return Fail(path, message);
   }
   source->mutable_license()->set_use_class(resolved);
-  // Stored in its normalized spelling (spec/license.md): "mit or apache-2.0"
-  // is recorded as "MIT OR Apache-2.0".
-  auto parsed = ParseLicenseExpression(expression);
-  if (parsed.ok()) source->mutable_license()->set_expression(parsed->normalized);
   return Status::Ok();
 }
 

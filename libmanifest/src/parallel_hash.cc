@@ -89,20 +89,22 @@ Status HashFilesInParallel(const std::vector<HashTask>& tasks, const ParallelHas
   };
   auto work = [&] {
     std::string buffer;  // reused for every file this thread reads
+    // Progress moves block by block, so a huge file shows it; a file counts
+    // for its listed size in all, whatever was read. One callback per thread.
+    uint64_t listed = 0, reported = 0;
+    const HashFileProgress on_block = [&](uint64_t hashed) {
+      uint64_t capped = std::min(hashed, listed);
+      if (capped > reported) {
+        bytes_done.fetch_add(capped - reported, std::memory_order_relaxed);
+        reported = capped;
+      }
+    };
     while (!cancelled()) {
       size_t k = next.fetch_add(1, std::memory_order_relaxed);
       if (k >= order.size()) break;
       size_t i = order[k];
-      // Progress moves block by block, so a huge file shows it; the file
-      // counts for its listed size in all, whatever was read.
-      uint64_t reported = 0;
-      auto on_block = [&](uint64_t hashed) {
-        uint64_t capped = std::min(hashed, tasks[i].size);
-        if (capped > reported) {
-          bytes_done.fetch_add(capped - reported, std::memory_order_relaxed);
-          reported = capped;
-        }
-      };
+      listed = tasks[i].size;
+      reported = 0;
       StatusOr<FileDigest> r = HashFile(tasks[i].open_path, &buffer, on_block, options.cancel);
       if (r.ok() && r->size != tasks[i].size) {
         r = Status::VerificationFailed(tasks[i].open_path,
