@@ -48,6 +48,16 @@ TEST(Sha256Test, IncrementalEqualsOneShotAndFinishResets) {
   EXPECT_EQ(sha.Finish(), Sha256Of(""));
 }
 
+TEST(Sha256Test, PeekGivesThePrefixDigestAndHashingGoesOn) {
+  Sha256 sha;
+  EXPECT_EQ(sha.Peek(), Sha256Of(""));
+  sha.Update("ab");
+  EXPECT_EQ(sha.Peek(), Sha256Of("ab"));
+  EXPECT_EQ(sha.Peek(), Sha256Of("ab"));
+  sha.Update("c");
+  EXPECT_EQ(sha.Finish(), Sha256Of("abc"));
+}
+
 TEST(Sha256Test, HexRoundTrip) {
   const Sha256Digest d = Sha256Of("abc");
   const std::string hex = ToHex(d);

@@ -1,5 +1,6 @@
 #include "file_walker.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -16,20 +17,33 @@ namespace {
 using testing::TempDir;
 using Type = WalkEntry::Type;
 
-std::map<std::string, Type> Walk(const std::string& root, bool follow, Status* status = nullptr,
-                                 std::function<bool(std::string_view)> descend = nullptr) {
-  std::map<std::string, Type> seen;
-  WalkOptions o;
-  o.follow_symlinks = follow;
+// Every entry of a walk, sorted by path.
+std::vector<WalkEntry> WalkEntries(const std::string& root, const WalkOptions& o,
+                                   Status* status = nullptr,
+                                   std::function<bool(std::string_view)> descend = nullptr) {
+  std::vector<WalkEntry> out;
   if (!descend) descend = [](std::string_view) { return true; };
   Status s = WalkTree(root, o, descend, [&](const WalkEntry& e) {
-    seen[e.rel_path] = e.type;
+    out.push_back(e);
     return Status::Ok();
   });
   if (status)
     *status = s;
   else
     EXPECT_TRUE(s.ok()) << s.ToString();
+  std::sort(out.begin(), out.end(),
+            [](const WalkEntry& a, const WalkEntry& b) { return a.rel_path < b.rel_path; });
+  return out;
+}
+
+std::map<std::string, Type> Walk(const std::string& root, bool follow, Status* status = nullptr,
+                                 std::function<bool(std::string_view)> descend = nullptr) {
+  WalkOptions o;
+  o.follow_symlinks = follow;
+  std::map<std::string, Type> seen;
+  for (const WalkEntry& e : WalkEntries(root, o, status, std::move(descend))) {
+    seen[e.rel_path] = e.type;
+  }
   return seen;
 }
 
@@ -123,13 +137,91 @@ TEST(FileWalkerTest, MissingRootIsAnError) {
   EXPECT_EQ(s.code(), StatusCode::kIOError);
 }
 
+HashTask TaskFor(const std::string& path) {
+  HashTask t;
+  t.open_path = path;
+  return t;
+}
+
+TEST(FileWalkerTest, DeferredStatGivesPathsRelativeToTheRoot) {
+  TempDir d;
+  d.Write("a.txt", "a");
+  d.Write("sub/b.txt", "bb");
+  d.Write("target/c.txt", "ccc");
+  ASSERT_EQ(symlink("target", d.Path("link").c_str()), 0);
+  ASSERT_EQ(symlink("a.txt", d.Path("file-link").c_str()), 0);
+  WalkOptions o;
+  o.follow_symlinks = true;
+  o.defer_regular_stat = true;
+  std::vector<WalkEntry> seen = WalkEntries(d.path(), o);
+  ASSERT_EQ(seen.size(), 5u);
+  for (const WalkEntry& e : seen) {
+    EXPECT_EQ(e.type, Type::kRegular) << e.rel_path;
+    if (e.rel_path == "file-link") {
+      // A followed file link: its target is stat'ed, and opened by its path.
+      EXPECT_TRUE(e.is_listed);
+      EXPECT_EQ(e.listed.size, 1u);
+      EXPECT_EQ(e.at_offset, 0u);
+      EXPECT_TRUE(e.open_path.ends_with("/a.txt")) << e.open_path;
+    } else if (e.rel_path.starts_with("link/")) {
+      // Under a followed folder link: opened by its absolute target path.
+      EXPECT_EQ(e.at_offset, 0u);
+      EXPECT_TRUE(e.open_path.ends_with("/target/c.txt")) << e.open_path;
+    } else {
+      EXPECT_FALSE(e.is_listed) << e.rel_path;
+      EXPECT_EQ(e.open_path.substr(e.at_offset), e.rel_path);
+    }
+  }
+}
+
+TEST(ParallelHashTest, ListsFilesRelativeToAFolder) {
+  TempDir d;
+  std::vector<HashTask> tasks;
+  for (const char* rel : {"x/one", "two", "x/missing", "link", "x"}) {
+    HashTask t = TaskFor(d.Path(rel));
+    t.at_offset = static_cast<uint32_t>(d.path().size() + 1);
+    tasks.push_back(t);
+  }
+  d.Write("x/one", "12345");
+  d.Write("two", "");
+  ASSERT_EQ(symlink("two", d.Path("link").c_str()), 0);
+  ParallelHashOptions o;
+  o.dir_fd = open(d.path().c_str(), O_PATH | O_DIRECTORY);
+  ASSERT_GE(o.dir_fd, 0);
+  std::map<size_t, Status> failed;
+  ASSERT_TRUE(ListFilesInParallel(&tasks, o, [&](size_t i, Status s) { failed[i] = s; }).ok());
+  EXPECT_TRUE(tasks[0].is_listed);
+  EXPECT_EQ(tasks[0].listed.size, 5u);
+  EXPECT_TRUE(tasks[1].is_listed);
+  EXPECT_EQ(tasks[1].listed.size, 0u);
+  ASSERT_EQ(failed.size(), 3u);
+  EXPECT_EQ(failed[2].code(), StatusCode::kNotFound);
+  EXPECT_EQ(failed[2].message(), d.Path("x/missing") + ": no such file");
+  EXPECT_EQ(failed[3].code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(failed[3].message().find("symbolic link"), std::string::npos);
+  EXPECT_EQ(failed[4].code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(failed[4].message().find("a directory, not a regular file"), std::string::npos);
+  EXPECT_FALSE(tasks[4].is_listed);
+
+  std::vector<StatusOr<FileDigest>> got(2, Status::Internal("not hashed"));
+  tasks.resize(2);
+  ASSERT_TRUE(HashFilesInParallel(tasks, o, [&](size_t i, StatusOr<FileDigest> r) {
+                got[i] = std::move(r);
+              }).ok());
+  close(o.dir_fd);
+  ASSERT_TRUE(got[0].ok()) << got[0].status().ToString();
+  EXPECT_EQ(got[0]->sha256, Sha256Of("12345"));
+  ASSERT_TRUE(got[1].ok()) << got[1].status().ToString();
+  EXPECT_EQ(got[1]->sha256, Sha256Of(""));
+}
+
 TEST(ParallelHashTest, HashesEveryTaskOnce) {
   TempDir d;
   std::vector<HashTask> tasks;
   std::vector<std::string> contents;
   for (int i = 0; i < 50; ++i) {
     std::string c(static_cast<size_t>(i * 1000 + 1), static_cast<char>('a' + i % 26));
-    tasks.push_back({d.Write("f" + std::to_string(i), c), c.size()});
+    tasks.push_back(TaskFor(d.Write("f" + std::to_string(i), c)));
     contents.push_back(c);
   }
   std::vector<int> calls(tasks.size(), 0);
@@ -156,22 +248,50 @@ TEST(ParallelHashTest, HashesEveryTaskOnce) {
   }
 }
 
+// A file stat'ed by the listing must be the same file, unchanged, when it is
+// read: grown, rewritten with the same size, or replaced by another file.
 TEST(ParallelHashTest, ReportsFilesThatChangedSinceListing) {
   TempDir d;
-  std::vector<HashTask> tasks = {{d.Write("a", "abc"), 2}, {d.Path("missing"), 1}};
-  std::vector<Status> results(2);
+  std::vector<HashTask> tasks = {TaskFor(d.Write("grown", "abc")), TaskFor(d.Write("same", "abc")),
+                                 TaskFor(d.Write("replaced", "abc")), TaskFor(d.Path("missing")),
+                                 TaskFor(d.Write("kept", "abc"))};
+  std::map<size_t, Status> failed;
+  ASSERT_TRUE(ListFilesInParallel(&tasks, {}, [&](size_t i, Status s) { failed[i] = s; }).ok());
+  ASSERT_EQ(failed.size(), 1u);
+  EXPECT_EQ(failed[3].code(), StatusCode::kNotFound);
+  d.Write("grown", "abcd");
+  // Same size, a later modification time.
+  struct timespec times[2] = {{0, UTIME_OMIT}, {1, 0}};
+  d.Write("same", "xyz");
+  ASSERT_EQ(utimensat(AT_FDCWD, d.Path("same").c_str(), times, 0), 0);
+  // Another file renamed over it, with the listed size and modification time.
+  d.Write("new", "xyz");
+  struct timespec listed_mtime[2] = {
+      {0, UTIME_OMIT},
+      {tasks[2].listed.mtime_ns / 1000000000, tasks[2].listed.mtime_ns % 1000000000}};
+  ASSERT_EQ(utimensat(AT_FDCWD, d.Path("new").c_str(), listed_mtime, 0), 0);
+  ASSERT_EQ(rename(d.Path("new").c_str(), d.Path("replaced").c_str()), 0);
+
+  std::vector<Status> results(tasks.size());
   ASSERT_TRUE(HashFilesInParallel(tasks, {}, [&](size_t i, StatusOr<FileDigest> r) {
                 results[i] = r.status();
               }).ok());
-  EXPECT_EQ(results[0].code(), StatusCode::kVerificationFailed);
-  EXPECT_NE(results[0].message().find("changed since it was listed"), std::string::npos);
-  EXPECT_FALSE(results[1].ok());
+  for (size_t i : {0, 1, 2}) {
+    EXPECT_EQ(results[i].code(), StatusCode::kVerificationFailed) << i;
+    EXPECT_NE(results[i].message().find("changed since it was listed"), std::string::npos)
+        << results[i].message();
+  }
+  EXPECT_NE(results[0].message().find("size 3 -> 4"), std::string::npos) << results[0].message();
+  EXPECT_NE(results[1].message().find("modification time changed"), std::string::npos);
+  EXPECT_NE(results[2].message().find("another file is at this path now"), std::string::npos);
+  EXPECT_EQ(results[3].code(), StatusCode::kNotFound);
+  EXPECT_TRUE(results[4].ok()) << results[4].ToString();
 }
 
 TEST(ParallelHashTest, StopsWhenCancelled) {
   TempDir d;
   std::vector<HashTask> tasks;
-  for (int i = 0; i < 20; ++i) tasks.push_back({d.Write("f" + std::to_string(i), "x"), 1});
+  for (int i = 0; i < 20; ++i) tasks.push_back(TaskFor(d.Write("f" + std::to_string(i), "x")));
   std::atomic<bool> cancel{true};
   ParallelHashOptions o;
   o.cancel = &cancel;

@@ -1,7 +1,9 @@
 #include "dtm/builder.h"
 
+#include <fcntl.h>
 #include <google/protobuf/util/time_util.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -56,11 +58,48 @@ StatusOr<Timestamp> CreationTime(const BuildOptions& options) {
   return now;
 }
 
-// Hashes every task and stores digests into the selected files.
-// Takes digests from the checkpoint where the file is unchanged, hashes the
-// rest, records each new digest in the checkpoint.
-Status HashSelection(FileSelection* sel, const BuildOptions& options, BuildCheckpoint* checkpoint,
-                     BuildResult* result) {
+// The first of the errors (by task index), saying how many files failed.
+Status FirstFileError(std::vector<std::pair<size_t, Status>> errors) {
+  std::sort(errors.begin(), errors.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  Status first = errors.front().second;
+  if (errors.size() > 1) {
+    return first.WithContext(std::to_string(errors.size()) + " files could not be hashed; first");
+  }
+  return first;
+}
+
+// Closes a file descriptor when it goes out of scope.
+struct FdCloser {
+  int fd;
+  ~FdCloser() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+// Stats (where the walk left it) and hashes every task, and stores sizes and
+// digests into the selected files. Takes digests from the checkpoint where the
+// file is unchanged, hashes the rest, records each new digest in the checkpoint.
+Status HashSelection(FileSelection* sel, const std::string& root, const BuildOptions& options,
+                     BuildCheckpoint* checkpoint, BuildResult* result) {
+  ParallelHashOptions ho;
+  ho.jobs = options.jobs;
+  ho.phase = "hashing";
+  ho.progress = options.progress;
+  ho.cancel = options.cancel;
+  FdCloser root_fd{-1};
+  if (!sel->tasks.empty()) {
+    // Tasks are opened relative to the root: fewer path lookups per file.
+    root_fd.fd = ::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (root_fd.fd < 0) return Status::IOError("data root '" + root + "'", std::strerror(errno));
+    ho.dir_fd = root_fd.fd;
+  }
+  std::mutex mu;
+  std::vector<std::pair<size_t, Status>> errors;
+  DTM_RETURN_IF_ERROR(ListFilesInParallel(
+      &sel->tasks, ho, [&](size_t i, Status s) { errors.emplace_back(i, std::move(s)); }));
+  if (!errors.empty()) return FirstFileError(std::move(errors));
+
   std::vector<Sha256Digest> digests(sel->tasks.size());
   std::vector<HashTask> todo;
   std::vector<size_t> todo_index;  // todo[k] is sel->tasks[todo_index[k]]
@@ -73,13 +112,6 @@ Status HashSelection(FileSelection* sel, const BuildOptions& options, BuildCheck
       todo_index.push_back(i);
     }
   }
-  std::mutex mu;
-  std::vector<std::pair<size_t, Status>> errors;
-  ParallelHashOptions ho;
-  ho.jobs = options.jobs;
-  ho.phase = "hashing";
-  ho.progress = options.progress;
-  ho.cancel = options.cancel;
   Status run = HashFilesInParallel(todo, ho, [&](size_t k, StatusOr<FileDigest> r) {
     size_t i = todo_index[k];
     if (r.ok()) {
@@ -93,20 +125,14 @@ Status HashSelection(FileSelection* sel, const BuildOptions& options, BuildCheck
   Status flushed = checkpoint->Flush();
   DTM_RETURN_IF_ERROR(run);
   DTM_RETURN_IF_ERROR(flushed);
-  if (!errors.empty()) {
-    std::sort(errors.begin(), errors.end(),
-              [](const auto& a, const auto& b) { return a.first < b.first; });
-    Status first = errors.front().second;
-    if (errors.size() > 1) {
-      return first.WithContext(std::to_string(errors.size()) + " files could not be hashed; first");
-    }
-    return first;
-  }
+  if (!errors.empty()) return FirstFileError(std::move(errors));
   for (SelectedFile& f : sel->files) {
-    if (f.task != SelectedFile::kDeclared) f.sha256 = digests[f.task];
+    if (f.task == SelectedFile::kDeclared) continue;
+    f.sha256 = digests[f.task];
+    f.size = sel->tasks[f.task].listed.size;
   }
   result->files_hashed = sel->tasks.size();
-  for (const HashTask& t : sel->tasks) result->bytes_hashed += t.size;
+  for (const HashTask& t : sel->tasks) result->bytes_hashed += t.listed.size;
   result->files_declared = sel->files.size();
   for (const SelectedFile& f : sel->files) {
     if (f.task != SelectedFile::kDeclared) --result->files_declared;
@@ -209,7 +235,7 @@ StatusOr<BuildResult> BuildManifest(const BuildSpec& spec, const BuildOptions& o
                        SelectFiles(spec, root, output_path, options.follow_symlinks));
   DTM_ASSIGN_OR_RETURN(auto checkpoint, BuildCheckpoint::Open(BuildCheckpoint::PathFor(output_path),
                                                               options.resume));
-  DTM_RETURN_IF_ERROR(HashSelection(&sel, options, checkpoint.get(), &result));
+  DTM_RETURN_IF_ERROR(HashSelection(&sel, root, options, checkpoint.get(), &result));
   DTM_RETURN_IF_ERROR(SortSelection(spec, &sel));
   PathCollisions collisions = FindPathCollisions(
       sel.files.size(), [&](size_t i) { return sel.PathOf(sel.files[i]); },

@@ -80,6 +80,17 @@ Sha256Digest Sha256::Finish() {
   return d;
 }
 
+Sha256Digest Sha256::Peek() const {
+  std::unique_ptr<EVP_MD_CTX, EvpMdCtxDeleter> copy(EVP_MD_CTX_new());
+  CheckOpenSsl(copy != nullptr, "EVP_MD_CTX_new");
+  CheckOpenSsl(EVP_MD_CTX_copy_ex(copy.get(), impl_->ctx.get()), "EVP_MD_CTX_copy_ex");
+  Sha256Digest d;
+  unsigned int len = 0;
+  CheckOpenSsl(EVP_DigestFinal_ex(copy.get(), d.data(), &len), "EVP_DigestFinal_ex");
+  CheckOpenSsl(len == d.size(), "EVP_DigestFinal_ex length");
+  return d;
+}
+
 Sha256Digest Sha256Of(std::string_view data) {
   thread_local Sha256 sha;
   sha.Update(data);
@@ -168,17 +179,17 @@ class FdCloser {
   int fd_;
 };
 
-StatusOr<int> OpenRegularFile(const std::string& path) {
+StatusOr<int> OpenRegularFileAt(int dir_fd, const char* path, const std::string& name) {
   // O_NONBLOCK: opening a FIFO must not wait for a writer. It has no effect on
   // reads of a regular file.
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+  const int fd = ::openat(dir_fd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
   if (fd >= 0) return fd;
   const int err = errno;
-  if (err == ENOENT) return Status::NotFound(path, "no such file");
+  if (err == ENOENT) return Status::NotFound(name, "no such file");
   if (err == ELOOP) {
-    return Status::InvalidArgument(path, "is a symbolic link (links are not followed)");
+    return Status::InvalidArgument(name, "is a symbolic link (links are not followed)");
   }
-  return ErrnoStatus(path, "open", err);
+  return ErrnoStatus(name, "open", err);
 }
 
 const char* FileTypeName(mode_t mode) {
@@ -191,9 +202,18 @@ const char* FileTypeName(mode_t mode) {
   return "not a regular file";
 }
 
-bool SameSizeAndMtime(const struct stat& a, const struct stat& b) {
-  return a.st_size == b.st_size && a.st_mtim.tv_sec == b.st_mtim.tv_sec &&
-         a.st_mtim.tv_nsec == b.st_mtim.tv_nsec;
+FileIdentity IdentityOf(const struct stat& st) {
+  FileIdentity id;
+  id.device = static_cast<uint64_t>(st.st_dev);
+  id.inode = static_cast<uint64_t>(st.st_ino);
+  id.size = static_cast<uint64_t>(st.st_size);
+  id.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+  return id;
+}
+
+Status NotRegular(const std::string& name, mode_t mode) {
+  return Status::InvalidArgument(name,
+                                 std::string("is ") + FileTypeName(mode) + ", not a regular file");
 }
 
 // Resets a Sha256 on every way out of a scope unless the digest was taken, so a
@@ -228,23 +248,46 @@ ssize_t ReadRetrying(int fd, char* buf, size_t len) {
 }  // namespace
 
 StatusOr<FileDigest> HashFile(const std::string& path, std::string* buffer) {
-  return HashFile(path, buffer, HashFileProgress());
+  return HashFileAt(AT_FDCWD, path.c_str(), path, nullptr, buffer, HashFileProgress());
 }
 
 StatusOr<FileDigest> HashFile(const std::string& path, std::string* buffer,
                               const HashFileProgress& progress, const std::atomic<bool>* cancel) {
-  DTM_ASSIGN_OR_RETURN(const int fd, OpenRegularFile(path));
+  return HashFileAt(AT_FDCWD, path.c_str(), path, nullptr, buffer, progress, cancel);
+}
+
+StatusOr<FileIdentity> StatRegularFileAt(int dir_fd, const char* path, const std::string& name) {
+  struct stat st;
+  if (::fstatat(dir_fd, path, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+    const int err = errno;
+    if (err == ENOENT) return Status::NotFound(name, "no such file");
+    return ErrnoStatus(name, "stat", err);
+  }
+  if (S_ISLNK(st.st_mode)) {
+    return Status::InvalidArgument(name, "is a symbolic link (links are not followed)");
+  }
+  if (!S_ISREG(st.st_mode)) return NotRegular(name, st.st_mode);
+  return IdentityOf(st);
+}
+
+StatusOr<FileDigest> HashFileAt(int dir_fd, const char* path, const std::string& name,
+                                const FileIdentity* listed, std::string* buffer,
+                                const HashFileProgress& progress, const std::atomic<bool>* cancel) {
+  DTM_ASSIGN_OR_RETURN(const int fd, OpenRegularFileAt(dir_fd, path, name));
   FdCloser closer(fd);
 
-  struct stat before;
-  if (::fstat(fd, &before) != 0) return ErrnoStatus(path, "fstat", errno);
-  if (!S_ISREG(before.st_mode)) {
-    return Status::InvalidArgument(
-        path, std::string("is ") + FileTypeName(before.st_mode) + ", not a regular file");
+  FileIdentity before;
+  if (listed != nullptr) {
+    before = *listed;
+  } else {
+    struct stat st;
+    if (::fstat(fd, &st) != 0) return ErrnoStatus(name, "fstat", errno);
+    if (!S_ISREG(st.st_mode)) return NotRegular(name, st.st_mode);
+    before = IdentityOf(st);
   }
   // Advice only: a failure changes nothing but speed. A file of at most one
   // block is read by one call, which the advice would not speed up.
-  if (before.st_size > static_cast<off_t>(kHashFileBlockSize)) {
+  if (before.size > kHashFileBlockSize) {
     (void)::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
   }
 
@@ -258,45 +301,41 @@ StatusOr<FileDigest> HashFile(const std::string& path, std::string* buffer,
   for (;;) {
     const ssize_t n = ReadRetrying(fd, buf.data(), kHashFileBlockSize);
     if (n < 0) {
-      return ErrnoStatus(path, "read", errno);
+      return ErrnoStatus(name, "read", errno);
     }
     if (n == 0) break;
     sha.Update(buf.data(), static_cast<size_t>(n));
     total += static_cast<uint64_t>(n);
     if (progress) progress(total);
     if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) {
-      return Status::Internal(path, "interrupted");
+      return Status::Internal(name, "interrupted");
     }
-    // A short read that ends at the size fstat gave is the end of the file,
-    // so the read that would return 0 is skipped (with the advice above, a
-    // small file costs five system calls here instead of seven). Bytes beyond
-    // that size would have come in this read; a file that grows after it is
-    // caught by the second fstat.
-    if (static_cast<size_t>(n) < kHashFileBlockSize &&
-        total == static_cast<uint64_t>(before.st_size)) {
-      break;
-    }
+    // A short read that ends at the size stat gave is the end of the file, so
+    // the read that would return 0 is skipped (a small file costs four or five
+    // system calls here instead of seven). Bytes beyond that size would have
+    // come in this read; a file that grows after it is caught by the fstat below.
+    if (static_cast<size_t>(n) < kHashFileBlockSize && total == before.size) break;
   }
   FileDigest result;
   result.sha256 = guard.Finish();
   result.size = total;
-  result.mtime_ns =
-      static_cast<int64_t>(before.st_mtim.tv_sec) * 1000000000 + before.st_mtim.tv_nsec;
+  result.mtime_ns = before.mtime_ns;
 
-  struct stat after;
-  if (::fstat(fd, &after) != 0) return ErrnoStatus(path, "fstat", errno);
-  if (!SameSizeAndMtime(before, after) || total != static_cast<uint64_t>(before.st_size)) {
-    std::string detail = "file changed while it was hashed (size " +
-                         std::to_string(before.st_size) + " -> " + std::to_string(after.st_size);
-    if (total != static_cast<uint64_t>(before.st_size)) {
-      detail += ", " + std::to_string(total) + " bytes read";
-    }
-    if (before.st_mtim.tv_sec != after.st_mtim.tv_sec ||
-        before.st_mtim.tv_nsec != after.st_mtim.tv_nsec) {
-      detail += ", modification time changed";
-    }
+  struct stat st;
+  if (::fstat(fd, &st) != 0) return ErrnoStatus(name, "fstat", errno);
+  const FileIdentity after = IdentityOf(st);
+  const char* when = listed != nullptr ? "since it was listed" : "while it was hashed";
+  if (after.device != before.device || after.inode != before.inode) {
+    return Status::VerificationFailed(
+        name, std::string("file changed ") + when + " (another file is at this path now)");
+  }
+  if (after.size != before.size || after.mtime_ns != before.mtime_ns || total != before.size) {
+    std::string detail = std::string("file changed ") + when + " (size " +
+                         std::to_string(before.size) + " -> " + std::to_string(after.size);
+    if (total != before.size) detail += ", " + std::to_string(total) + " bytes read";
+    if (after.mtime_ns != before.mtime_ns) detail += ", modification time changed";
     detail += ")";
-    return Status::VerificationFailed(path, detail);
+    return Status::VerificationFailed(name, detail);
   }
   return result;
 }

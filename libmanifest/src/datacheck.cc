@@ -1,6 +1,10 @@
 #include "dtm/datacheck.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstring>
 #include <mutex>
 #include <tuple>
 #include <unordered_map>
@@ -33,8 +37,7 @@ constexpr uint64_t kBatchBytes = 1ull << 30;
 
 struct DiskFile {
   std::string rel_path;
-  std::string open_path;
-  uint64_t size = 0;
+  HashTask task;  // how to open it, and its stat if the walk made one
   bool regular = true;
   bool seen = false;
 };
@@ -42,6 +45,7 @@ struct DiskFile {
 struct PendingCheck {
   size_t disk_index;
   std::string source_id;
+  uint64_t size;  // as the manifest says
   Sha256Digest expected;
 };
 
@@ -49,14 +53,29 @@ class DataChecker {
  public:
   DataChecker(const DataCheckOptions& options, DataCheckReport* report)
       : options_(options), report_(report) {}
+  ~DataChecker() {
+    if (root_fd_ >= 0) ::close(root_fd_);
+  }
+  DataChecker(const DataChecker&) = delete;
+  DataChecker& operator=(const DataChecker&) = delete;
 
   Status ListDisk(const std::string& root) {
     WalkOptions wo;
     wo.follow_symlinks = options_.follow_symlinks;
+    wo.defer_regular_stat = true;  // files are stat'ed in parallel when checked
+    root_fd_ = ::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (root_fd_ < 0) return Status::IOError("cannot open the folder", std::strerror(errno));
     DTM_RETURN_IF_ERROR(WalkTree(
         root, wo, [](std::string_view) { return true; },
         [&](const WalkEntry& e) {
-          disk_.push_back({e.rel_path, e.open_path, e.size, e.type == WalkEntry::Type::kRegular});
+          DiskFile d;
+          d.rel_path = e.rel_path;
+          d.task.open_path = e.open_path;
+          d.task.at_offset = e.at_offset;
+          d.task.is_listed = e.is_listed;
+          d.task.listed = e.listed;
+          d.regular = e.type == WalkEntry::Type::kRegular;
+          disk_.push_back(std::move(d));
           return Status::Ok();
         }));
     std::sort(disk_.begin(), disk_.end(),
@@ -86,30 +105,37 @@ class DataChecker {
                  "a symbolic link or special file (see --follow-symlinks)");
       return Status::Ok();
     }
-    if (it->size != f.size()) {
-      AddProblem(DataProblem::Kind::kModified, f.source_id(), f.path(),
-                 "size " + std::to_string(f.size()) + " -> " + std::to_string(it->size));
-      return Status::Ok();
-    }
-    pending_.push_back(
-        {static_cast<size_t>(it - disk_.begin()), f.source_id(), DigestFromBytes(f.sha256())});
-    pending_bytes_ += it->size;
+    pending_.push_back({static_cast<size_t>(it - disk_.begin()), f.source_id(), f.size(),
+                        DigestFromBytes(f.sha256())});
+    pending_bytes_ += f.size();
     if (pending_.size() >= kBatchFiles || pending_bytes_ >= kBatchBytes) return Flush();
     return Status::Ok();
   }
 
+  // Stats the pending files (in parallel), reports those whose size differs
+  // from the manifest's, and hashes the others.
   Status Flush() {
     if (pending_.empty()) return Status::Ok();
     std::vector<HashTask> tasks;
     tasks.reserve(pending_.size());
-    for (const PendingCheck& p : pending_) {
-      tasks.push_back({disk_[p.disk_index].open_path, disk_[p.disk_index].size});
-    }
-    std::vector<StatusOr<FileDigest>> results(tasks.size(), Status::Internal("not hashed"));
+    for (const PendingCheck& p : pending_) tasks.push_back(disk_[p.disk_index].task);
     ParallelHashOptions ho;
     ho.jobs = options_.jobs;
     ho.phase = "verifying";
     ho.cancel = options_.cancel;
+    ho.dir_fd = root_fd_;
+    std::vector<StatusOr<FileDigest>> results(tasks.size(), Status::Internal("not hashed"));
+    DTM_RETURN_IF_ERROR(
+        ListFilesInParallel(&tasks, ho, [&](size_t i, Status s) { results[i] = std::move(s); }));
+    // What is left to hash: listed files of the manifest's size.
+    std::vector<HashTask> todo;
+    std::vector<size_t> todo_index;
+    for (size_t i = 0; i < tasks.size(); ++i) {
+      if (tasks[i].is_listed && tasks[i].listed.size == pending_[i].size) {
+        todo.push_back(tasks[i]);
+        todo_index.push_back(i);
+      }
+    }
     if (options_.progress) {
       uint64_t files_before = files_done_, bytes_before = bytes_done_;
       ho.progress = [this, files_before, bytes_before](const Progress& p) {
@@ -122,14 +148,19 @@ class DataChecker {
         options_.progress(q);
       };
     }
-    DTM_RETURN_IF_ERROR(HashFilesInParallel(
-        tasks, ho, [&](size_t i, StatusOr<FileDigest> r) { results[i] = std::move(r); }));
+    DTM_RETURN_IF_ERROR(HashFilesInParallel(todo, ho, [&](size_t k, StatusOr<FileDigest> r) {
+      results[todo_index[k]] = std::move(r);
+    }));
     for (size_t i = 0; i < pending_.size(); ++i) {
       const PendingCheck& p = pending_[i];
       const DiskFile& d = disk_[p.disk_index];
       ++files_done_;
-      bytes_done_ += d.size;
-      if (!results[i].ok()) {
+      bytes_done_ += p.size;
+      if (tasks[i].is_listed && tasks[i].listed.size != p.size) {
+        AddProblem(
+            DataProblem::Kind::kModified, p.source_id, d.rel_path,
+            "size " + std::to_string(p.size) + " -> " + std::to_string(tasks[i].listed.size));
+      } else if (!results[i].ok()) {
         AddProblem(DataProblem::Kind::kUnreadable, p.source_id, d.rel_path,
                    results[i].status().message());
       } else if (results[i]->sha256 != p.expected) {
@@ -137,7 +168,7 @@ class DataChecker {
                    "sha256 " + ToHex(p.expected) + " -> " + ToHex(results[i]->sha256));
       } else {
         ++report_->files_verified;
-        report_->bytes_verified += d.size;
+        report_->bytes_verified += p.size;
         ++report_->by_source[p.source_id].verified;
       }
     }
@@ -220,6 +251,7 @@ class DataChecker {
   const DataCheckOptions& options_;
   DataCheckReport* report_;
   std::vector<DiskFile> disk_;
+  int root_fd_ = -1;  // the data root: tasks are opened relative to it
   std::vector<PendingCheck> pending_;
   uint64_t pending_bytes_ = 0;
   uint64_t files_done_ = 0, bytes_done_ = 0;

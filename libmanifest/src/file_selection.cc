@@ -154,12 +154,19 @@ Status SelectOnDisk(const BuildSpec& spec, const std::string& root, const Output
     if (!valid.ok())
       return SourceError(first, "path " + Quote(e.rel_path) + ": " + valid.message());
     uint64_t task = sel->tasks.size();
-    sel->tasks.push_back(HashTask{e.open_path, e.size});
-    for (uint32_t k : hits) AddFile(sel, k, e.rel_path, e.size, Sha256Digest{}, task);
+    HashTask t;
+    t.open_path = e.open_path;
+    t.at_offset = e.at_offset;
+    t.is_listed = e.is_listed;
+    t.listed = e.listed;
+    sel->tasks.push_back(std::move(t));
+    // The size is the task's, set when it is listed (HashSelection).
+    for (uint32_t k : hits) AddFile(sel, k, e.rel_path, 0, Sha256Digest{}, task);
     return Status::Ok();
   };
   WalkOptions wo;
   wo.follow_symlinks = follow_symlinks;
+  wo.defer_regular_stat = true;
   // Only links that an include pattern selects, or under which one could
   // match, are resolved (spec/cli.md, "Symbolic links and special files").
   wo.link_wanted = [&](std::string_view rel) {

@@ -19,7 +19,7 @@ struct SelectedFile {
   uint32_t source = 0;  // index into FileSelection::source_order
   uint32_t path_len = 0;
   uint64_t path_offset = 0;
-  uint64_t size = 0;
+  uint64_t size = 0;  // for a file on disk: 0 until it is stat'ed (its task)
   Sha256Digest sha256{};
   // Index into FileSelection::tasks for a file on disk; kDeclared otherwise.
   uint64_t task = kDeclared;
@@ -32,7 +32,7 @@ struct FileSelection {
   std::vector<size_t> source_order;
   std::vector<SelectedFile> files;
   std::string paths;            // every SelectedFile's path bytes, back to back
-  std::vector<HashTask> tasks;  // files on disk to hash, each once
+  std::vector<HashTask> tasks;  // files on disk to hash, each once; mostly not yet stat'ed
 
   std::string_view PathOf(const SelectedFile& f) const {
     return std::string_view(paths).substr(f.path_offset, f.path_len);

@@ -86,6 +86,15 @@ class Walker {
       if (name == "." || name == "..") continue;
       std::string rel = rel_dir.empty() ? std::string(name) : rel_dir + "/" + std::string(name);
       std::string abs = abs_dir + "/" + std::string(name);
+      if (options_.defer_regular_stat && de->d_type == DT_REG) {
+        WalkEntry e;
+        e.type = WalkEntry::Type::kRegular;
+        e.rel_path = std::move(rel);
+        e.open_path = std::move(abs);
+        e.at_offset = AtOffset(e.open_path, e.rel_path);
+        DTM_RETURN_IF_ERROR(visit_(e));
+        continue;
+      }
       struct stat st;
       if (fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
         return Status::IOError("'" + rel + "'", std::strerror(errno));
@@ -98,7 +107,10 @@ class Walker {
   Status Visit(const std::string& abs, const std::string& rel, const struct stat& lst, int depth) {
     if (S_ISLNK(lst.st_mode)) {
       if (!options_.follow_symlinks) {
-        WalkEntry e{WalkEntry::Type::kSymlink, rel, abs, 0};
+        WalkEntry e;
+        e.type = WalkEntry::Type::kSymlink;
+        e.rel_path = rel;
+        e.open_path = abs;
         return visit_(e);
       }
       if (options_.link_wanted && !options_.link_wanted(rel)) return Status::Ok();
@@ -132,13 +144,29 @@ class Walker {
     WalkEntry e;
     e.rel_path = rel;
     e.open_path = abs;
+    e.at_offset = AtOffset(abs, rel);
     if (S_ISREG(st.st_mode)) {
       e.type = WalkEntry::Type::kRegular;
-      e.size = static_cast<uint64_t>(st.st_size);
+      e.is_listed = true;
+      e.listed.device = static_cast<uint64_t>(st.st_dev);
+      e.listed.inode = static_cast<uint64_t>(st.st_ino);
+      e.listed.size = static_cast<uint64_t>(st.st_size);
+      e.listed.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
     } else {
       e.type = WalkEntry::Type::kOther;
     }
     return visit_(e);
+  }
+
+  // Where `rel` starts in `abs` if `abs` is the real root joined with `rel`;
+  // 0 for a followed link's target or anything under a followed folder link.
+  uint32_t AtOffset(const std::string& abs, const std::string& rel) const {
+    const size_t n = real_root_.size();
+    if (abs.size() == n + 1 + rel.size() && abs.compare(0, n, real_root_) == 0 && abs[n] == '/' &&
+        abs.compare(n + 1, rel.size(), rel) == 0) {
+      return static_cast<uint32_t>(n + 1);
+    }
+    return 0;
   }
 
   WalkOptions options_;

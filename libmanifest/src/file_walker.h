@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "dtm/digest.h"
 #include "dtm/status.h"
 
 namespace dtm {
@@ -18,7 +19,13 @@ struct WalkEntry {
   Type type = Type::kOther;
   std::string rel_path;   // relative to the root, "/"-separated, as the bytes on disk
   std::string open_path;  // what to open to read it (the resolved target for followed links)
-  uint64_t size = 0;      // for kRegular
+  // open_path.substr(at_offset) is open_path relative to the walk's root
+  // folder (0 when it is not under it that way: a followed link's target).
+  uint32_t at_offset = 0;
+  // For kRegular: whether `listed` holds the file's stat (see
+  // WalkOptions::defer_regular_stat).
+  bool is_listed = false;
+  FileIdentity listed;
 };
 
 struct WalkOptions {
@@ -31,6 +38,11 @@ struct WalkOptions {
   // entering); other links are skipped unread, so a link nobody asked for can
   // point anywhere without failing the walk. Unset: every link is resolved.
   std::function<bool(std::string_view rel_path)> link_wanted;
+  // When the folder listing says an entry is a regular file, report it without
+  // a stat (is_listed false): the caller stats the files it wants on every core
+  // (ListFilesInParallel), and the walk itself costs one system call per
+  // folder instead of one per file. Entries of unknown type are still stat'ed.
+  bool defer_regular_stat = false;
 };
 
 // Calls `descend(rel_dir)` before entering each folder below the root (return

@@ -68,19 +68,70 @@ class ProgressTicker {
   std::thread thread_;
 };
 
+// Calls work() on `n` threads, the calling thread being one of them.
+void RunOnThreads(unsigned n, const std::function<void()>& work) {
+  std::vector<std::thread> threads;
+  threads.reserve(n > 0 ? n - 1 : 0);
+  for (unsigned t = 1; t < n; ++t) threads.emplace_back(work);
+  work();
+  for (std::thread& t : threads) t.join();
+}
+
+unsigned ThreadsFor(unsigned jobs, size_t tasks) {
+  return static_cast<unsigned>(std::min<size_t>(EffectiveJobs(jobs), std::max<size_t>(tasks, 1)));
+}
+
+const char* OpenPathOf(const HashTask& t) { return t.open_path.c_str() + t.at_offset; }
+
 }  // namespace
+
+Status ListFilesInParallel(std::vector<HashTask>* tasks, const ParallelHashOptions& options,
+                           const std::function<void(size_t, Status)>& failed) {
+  // Chunks of consecutive tasks: tasks from one folder walk are in folder
+  // order, so neighbours share their path lookups in the kernel's caches.
+  constexpr size_t kChunk = 256;
+  std::atomic<size_t> next{0};
+  std::atomic<bool> stopped{false};
+  std::mutex mu;
+  auto work = [&] {
+    for (;;) {
+      if (options.cancel && options.cancel->load(std::memory_order_relaxed)) {
+        stopped = true;
+        return;
+      }
+      const size_t begin = next.fetch_add(kChunk, std::memory_order_relaxed);
+      if (begin >= tasks->size()) return;
+      const size_t end = std::min(tasks->size(), begin + kChunk);
+      for (size_t i = begin; i < end; ++i) {
+        HashTask& t = (*tasks)[i];
+        if (t.is_listed) continue;
+        StatusOr<FileIdentity> id = StatRegularFileAt(options.dir_fd, OpenPathOf(t), t.open_path);
+        if (id.ok()) {
+          t.listed = *id;
+          t.is_listed = true;
+        } else {
+          std::lock_guard<std::mutex> lock(mu);
+          failed(i, id.status());
+        }
+      }
+    }
+  };
+  RunOnThreads(ThreadsFor(options.jobs, tasks->size() / kChunk), work);
+  if (stopped) return Status::Internal("interrupted");
+  return Status::Ok();
+}
 
 Status HashFilesInParallel(const std::vector<HashTask>& tasks, const ParallelHashOptions& options,
                            const std::function<void(size_t, StatusOr<FileDigest>)>& done) {
   std::vector<size_t> order(tasks.size());
   std::iota(order.begin(), order.end(), size_t{0});
   std::stable_sort(order.begin(), order.end(),
-                   [&](size_t a, size_t b) { return tasks[a].size > tasks[b].size; });
+                   [&](size_t a, size_t b) { return tasks[a].listed.size > tasks[b].listed.size; });
 
   Progress base;
   base.phase = options.phase;
   base.files_total = tasks.size();
-  for (const HashTask& t : tasks) base.bytes_total += t.size;
+  for (const HashTask& t : tasks) base.bytes_total += t.listed.size;
 
   std::atomic<size_t> next{0};
   std::atomic<uint64_t> files_done{0}, bytes_done{0};
@@ -103,28 +154,20 @@ Status HashFilesInParallel(const std::vector<HashTask>& tasks, const ParallelHas
       size_t k = next.fetch_add(1, std::memory_order_relaxed);
       if (k >= order.size()) break;
       size_t i = order[k];
-      listed = tasks[i].size;
+      const HashTask& task = tasks[i];
+      listed = task.listed.size;
       reported = 0;
-      StatusOr<FileDigest> r = HashFile(tasks[i].open_path, &buffer, on_block, options.cancel);
-      if (r.ok() && r->size != tasks[i].size) {
-        r = Status::VerificationFailed(tasks[i].open_path,
-                                       "file changed since it was listed (size " +
-                                           std::to_string(tasks[i].size) + " -> " +
-                                           std::to_string(r->size) + ")");
-      }
-      bytes_done.fetch_add(tasks[i].size - reported, std::memory_order_relaxed);
+      StatusOr<FileDigest> r =
+          HashFileAt(options.dir_fd, OpenPathOf(task), task.open_path,
+                     task.is_listed ? &task.listed : nullptr, &buffer, on_block, options.cancel);
+      bytes_done.fetch_add(listed - std::min(listed, reported), std::memory_order_relaxed);
       files_done.fetch_add(1, std::memory_order_relaxed);
       done(i, std::move(r));
     }
   };
 
   ProgressTicker ticker(options.progress, base, files_done, bytes_done);
-  unsigned n = std::min<size_t>(EffectiveJobs(options.jobs), std::max<size_t>(tasks.size(), 1));
-  std::vector<std::thread> threads;
-  threads.reserve(n > 0 ? n - 1 : 0);
-  for (unsigned t = 1; t < n; ++t) threads.emplace_back(work);
-  work();  // the calling thread works too
-  for (std::thread& t : threads) t.join();
+  RunOnThreads(ThreadsFor(options.jobs, tasks.size()), work);
   ticker.Stop();
   if (cancelled()) return Status::Internal("interrupted");
   return Status::Ok();

@@ -28,6 +28,9 @@ class Sha256 {
   void Update(std::string_view data) { Update(data.data(), data.size()); }
   // Returns the digest and resets the object for reuse.
   Sha256Digest Finish();
+  // The digest of the bytes so far; hashing goes on (a prefix's digest and the
+  // whole input's from one pass).
+  Sha256Digest Peek() const;
 
  private:
   struct Impl;
@@ -87,5 +90,31 @@ StatusOr<FileDigest> HashFile(const std::string& path, std::string* buffer = nul
 StatusOr<FileDigest> HashFile(const std::string& path, std::string* buffer,
                               const HashFileProgress& progress,
                               const std::atomic<bool>* cancel = nullptr);
+
+// What a stat of a file said when it was listed, before it was read.
+struct FileIdentity {
+  uint64_t device = 0;
+  uint64_t inode = 0;
+  uint64_t size = 0;
+  int64_t mtime_ns = 0;  // modification time, ns since 1970
+};
+
+// Stats `path` relative to the folder `dir_fd` (AT_FDCWD: the working folder;
+// ignored when `path` is absolute) without following a final symbolic link.
+// Errors name `name`, as HashFile's do: kNotFound, kInvalidArgument (not a
+// regular file), kIOError.
+StatusOr<FileIdentity> StatRegularFileAt(int dir_fd, const char* path, const std::string& name);
+
+// HashFile for `path` relative to `dir_fd` (as StatRegularFileAt), errors naming
+// `name`. With `listed` (the file's identity from StatRegularFileAt or a folder
+// walk), that stat stands for the one HashFile makes before reading, and the file
+// must still be the listed one when it has been read: same device and inode, same
+// size and modification time; otherwise kVerificationFailed "changed since it was
+// listed". One system call fewer per file, and a check that also covers the time
+// between the listing and the read.
+StatusOr<FileDigest> HashFileAt(int dir_fd, const char* path, const std::string& name,
+                                const FileIdentity* listed, std::string* buffer,
+                                const HashFileProgress& progress,
+                                const std::atomic<bool>* cancel = nullptr);
 
 }  // namespace dtm
