@@ -40,9 +40,7 @@ struct ManifestReader::Impl {
   std::unique_ptr<char[]> buf{new char[kReadBlockSize]};
   size_t buf_pos = 0, buf_len = 0;
 
-  Sha256 digest_hash;  // every byte before the footer's digest field
-  Sha256 file_hash;    // every byte of the file
-  bool hash_digest = true;
+  Sha256 file_hash;  // every byte of the file read so far
   Sha256Digest file_sha256{};
 
   v1::Header header;
@@ -107,7 +105,6 @@ Status ManifestReader::Impl::ReadExact(char* dst, size_t n, bool* complete) {
     n -= take;
   }
   const size_t got = wanted - n;
-  if (hash_digest) digest_hash.Update(start, got);
   file_hash.Update(start, got);
   offset += got;
   *complete = n == 0;
@@ -242,24 +239,25 @@ Status ManifestReader::Impl::CheckZstdFrame(uint64_t at, const std::string& name
 Status ManifestReader::Impl::CheckRecordLengths(const std::string& name, uint32_t count) {
   size_t pos = 0;
   for (uint32_t i = 0; i < count; ++i) {
-    const std::string where = path + ": " + name + ": record " + Num(records + i);
+    // Built only on failure: the good path must not allocate per record.
+    auto where = [&] { return path + ": " + name + ": record " + Num(records + i); };
     uint32_t length = 0;
     switch (GetVarint32(frame.data(), frame.size(), &pos, &length)) {
       case VarintResult::kOk:
         break;
       case VarintResult::kTruncated:
-        return Status::Corruption(where + ": the frame ends inside its length");
+        return Status::Corruption(where() + ": the frame ends inside its length");
       case VarintResult::kTooLong:
-        return Status::Corruption(where + ": length is not a 32-bit varint");
+        return Status::Corruption(where() + ": length is not a 32-bit varint");
       case VarintResult::kNotMinimal:
-        return Status::Corruption(where + ": length is not a shortest-form varint");
+        return Status::Corruption(where() + ": length is not a shortest-form varint");
     }
     if (length > limits.max_record_bytes) {
-      return Status::LimitExceeded(where + ": length " + Num(length) + " exceeds limit " +
+      return Status::LimitExceeded(where() + ": length " + Num(length) + " exceeds limit " +
                                    Num(limits.max_record_bytes));
     }
     if (length > frame.size() - pos) {
-      return Status::Corruption(where + ": length " + Num(length) +
+      return Status::Corruption(where() + ": length " + Num(length) +
                                 " runs past the end of the frame");
     }
     pos += length;
@@ -275,8 +273,8 @@ Status ManifestReader::Impl::ReadFooter() {
   const uint64_t at = offset;
   char footer[kFooterCountsSize + kDigestSize + kEndMagicSize];
   DTM_RETURN_IF_ERROR(ReadOrTruncated(footer, kFooterCountsSize, "the footer"));
-  const Sha256Digest computed = digest_hash.Finish();
-  hash_digest = false;
+  // The footer's digest covers every byte before it.
+  const Sha256Digest computed = file_hash.Peek();
   DTM_RETURN_IF_ERROR(
       ReadOrTruncated(footer + kFooterCountsSize, kDigestSize + kEndMagicSize, "the footer"));
   if (std::memcmp(footer + kFooterCountsSize, computed.data(), kDigestSize) != 0) {

@@ -1,6 +1,7 @@
 // DiffManifests: a streaming merge of two manifests in canonical order.
 #include "dtm/diff.h"
 
+#include <google/protobuf/arena.h>
 #include <google/protobuf/util/message_differencer.h>
 
 #include <algorithm>
@@ -20,6 +21,9 @@ namespace {
 using google::protobuf::util::MessageDifferencer;
 
 // One manifest read record by record, checked as CheckManifest checks it.
+// Next() reads a record's bytes; Take() or TakeSameAs() then checks and counts
+// it (parsing it, unless the other manifest's current record has the same bytes
+// and was parsed already: most records of two versions are the same).
 class CheckedStream {
  public:
   static StatusOr<std::unique_ptr<CheckedStream>> Open(const std::string& path,
@@ -28,35 +32,69 @@ class CheckedStream {
     return std::unique_ptr<CheckedStream>(new CheckedStream(std::move(reader), limits));
   }
 
-  // Reads the next record into record() and bytes() (valid until the next call).
-  // At the end returns false after checking the header against the records.
+  // Reads the next record's bytes into bytes() (valid until the next call).
+  // REQUIRES: the current record, if any, was taken. At the end returns false
+  // after checking the header against the records.
   StatusOr<bool> Next() {
     DTM_ASSIGN_OR_RETURN(const bool more, reader_->Next(&bytes_));
+    current_ = nullptr;
     if (!more) {
       DTM_RETURN_IF_ERROR(CheckHeader());
       return false;
     }
-    const std::string& path = reader_->path();
-    const uint64_t index = reader_->records_read() - 1;
-    if (!record_.ParseFromArray(bytes_.data(), static_cast<int>(bytes_.size()))) {
-      return Status::Corruption(path + ": record " + std::to_string(index) +
-                                ": not a valid dtm.v1.Record");
-    }
-    if (Status s = sequence_.Add(record_); !s.ok()) {
-      if (s.code() == StatusCode::kInvalidArgument) return Status::Corruption(path, s.message());
-      return s.WithContext(path);
-    }
-    merkle_.AddLeaf(bytes_);
     return true;
   }
 
-  const v1::Record& record() const { return record_; }
+  // Parses the current record, checks it and adds it to the Merkle tree; then
+  // record() is valid. Does nothing if it was taken already.
+  Status Take() {
+    if (current_ != nullptr) return Status::Ok();
+    const std::string& path = reader_->path();
+    const uint64_t index = reader_->records_read() - 1;
+    // Parsed messages live in an arena that is emptied every kArenaRecords
+    // records: no allocation and free per field of every record.
+    if (++parsed_ % kArenaRecords == 0 || record_ == nullptr) {
+      arena_.Reset();
+      record_ = google::protobuf::Arena::CreateMessage<v1::Record>(&arena_);
+    }
+    if (!record_->ParseFromArray(bytes_.data(), static_cast<int>(bytes_.size()))) {
+      return Status::Corruption(path + ": record " + std::to_string(index) +
+                                ": not a valid dtm.v1.Record");
+    }
+    leaf_hash_ = MerkleLeafHash(bytes_);
+    return Accept(record_);
+  }
+
+  // Take() for a record with the same bytes as `other`'s current record,
+  // which was taken: its parse and leaf hash are shared. The record is still
+  // checked in this manifest's sequence. Valid until `other` moves on.
+  Status TakeSameAs(const CheckedStream& other) {
+    if (current_ != nullptr) return Status::Ok();
+    leaf_hash_ = other.leaf_hash_;
+    return Accept(other.current_);
+  }
+
+  // REQUIRES: the current record was taken.
+  const v1::Record& record() const { return *current_; }
   std::string_view bytes() const { return bytes_; }
   const ManifestReader& reader() const { return *reader_; }
 
  private:
+  static constexpr uint64_t kArenaRecords = 1024;
+
   CheckedStream(std::unique_ptr<ManifestReader> reader, const ContainerLimits& limits)
       : reader_(std::move(reader)), sequence_(limits.max_sources) {}
+
+  Status Accept(const v1::Record* record) {
+    if (Status s = sequence_.Add(*record); !s.ok()) {
+      const std::string& path = reader_->path();
+      if (s.code() == StatusCode::kInvalidArgument) return Status::Corruption(path, s.message());
+      return s.WithContext(path);
+    }
+    merkle_.AddLeafHash(leaf_hash_);
+    current_ = record;
+    return Status::Ok();
+  }
 
   Status CheckHeader() const {
     const v1::Header& h = reader_->header();
@@ -78,7 +116,11 @@ class CheckedStream {
   std::unique_ptr<ManifestReader> reader_;
   RecordSequence sequence_;
   MerkleRootBuilder merkle_;
-  v1::Record record_;
+  google::protobuf::Arena arena_;
+  v1::Record* record_ = nullptr;         // in arena_
+  const v1::Record* current_ = nullptr;  // the taken current record (this or the other's)
+  uint64_t parsed_ = 0;
+  Sha256Digest leaf_hash_{};
   std::string_view bytes_;
 };
 
@@ -88,6 +130,7 @@ StatusOr<bool> ReadSources(CheckedStream* stream, std::vector<diff_internal::Sou
   for (;;) {
     DTM_ASSIGN_OR_RETURN(const bool more, stream->Next());
     if (!more) return false;
+    DTM_RETURN_IF_ERROR(stream->Take());
     if (!stream->record().has_source()) return true;
     out->push_back({stream->record().source(), std::string(stream->bytes())});
   }
@@ -128,11 +171,18 @@ Status MergeFiles(CheckedStream* before, bool has_before, CheckedStream* after, 
                   FileChangeIndex* index) {
   while (has_before || has_after) {
     int order = 0;
-    if (!has_before) {
+    if (has_before && has_after && before->bytes() == after->bytes()) {
+      DTM_RETURN_IF_ERROR(before->Take());
+      DTM_RETURN_IF_ERROR(after->TakeSameAs(*before));
+    } else if (!has_before) {
+      DTM_RETURN_IF_ERROR(after->Take());
       order = 1;
     } else if (!has_after) {
+      DTM_RETURN_IF_ERROR(before->Take());
       order = -1;
     } else {
+      DTM_RETURN_IF_ERROR(before->Take());
+      DTM_RETURN_IF_ERROR(after->Take());
       const v1::FileEntry& b = before->record().file();
       const v1::FileEntry& a = after->record().file();
       order = b.source_id().compare(a.source_id());
