@@ -13,6 +13,7 @@
 #include "diff_sources.h"
 #include "dtm/merkle.h"
 #include "dtm/records.h"
+#include "merkle_background.h"
 
 namespace dtm {
 
@@ -96,7 +97,7 @@ class CheckedStream {
     return Status::Ok();
   }
 
-  Status CheckHeader() const {
+  Status CheckHeader() {
     const v1::Header& h = reader_->header();
     const char* field = nullptr;
     if (h.record_count() != sequence_.records()) {
@@ -115,7 +116,7 @@ class CheckedStream {
 
   std::unique_ptr<ManifestReader> reader_;
   RecordSequence sequence_;
-  MerkleRootBuilder merkle_;
+  BackgroundMerkleRoot merkle_;  // interior nodes on another core
   google::protobuf::Arena arena_;
   v1::Record* record_ = nullptr;         // in arena_
   const v1::Record* current_ = nullptr;  // the taken current record (this or the other's)
