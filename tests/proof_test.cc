@@ -77,6 +77,28 @@ TEST_F(ProofTest, NothingMatchesGivesNoEntries) {
   EXPECT_TRUE(Prove(TextQuery(ProofQuery::Kind::kSource, "book")).entries.empty());
 }
 
+// "Nothing matches" is said only with the manifest's own bundle, of an intact
+// manifest.
+TEST_F(ProofTest, NothingMatchesStillChecksTheBundleAndTheManifest) {
+  const std::string other = dir_ / "other.dtm";
+  WriteProofManifest(other, 4);
+  for (const ProofQuery& q :
+       {DigestQuery(Sha256Of("not in the manifest")), TextQuery(ProofQuery::Kind::kPath, "a.tx"),
+        TextQuery(ProofQuery::Kind::kSource, "book")}) {
+    auto proof = ProveInclusion(manifest_, Sign(other), q);
+    ASSERT_FALSE(proof.ok()) << DescribeQuery(q);
+    EXPECT_EQ(proof.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(proof.status().message().find("not the bundle of"), std::string::npos)
+        << proof.status().ToString();
+  }
+  std::string bytes = signing_test::ReadFileOrDie(manifest_);
+  bytes[bytes.size() - 70] ^= 0x01;
+  signing_test::WriteFileOrDie(manifest_, bytes);
+  auto damaged = ProveInclusion(manifest_, bundle_, TextQuery(ProofQuery::Kind::kSource, "book"));
+  ASSERT_FALSE(damaged.ok());
+  EXPECT_EQ(damaged.status().code(), StatusCode::kCorruption) << damaged.status().ToString();
+}
+
 TEST_F(ProofTest, TooManyMatchesIsALimit) {
   ProveOptions options;
   options.max_entries = 3;
