@@ -1,10 +1,10 @@
 // dtm diff BEFORE AFTER: what changed between two versions of a training set
 // (spec/diff.md).
-#include <iostream>
 #include <map>
 #include <memory>
 #include <string_view>
 
+#include "cli_util.h"
 #include "command.h"
 #include "dtm/atomic_file.h"
 #include "dtm/attestation.h"
@@ -94,17 +94,11 @@ int RunDiff(DiffArgs args) {
     }
   }
   const int rc = diff->identical() ? kExitOk : kExitFailed;
-  if (args.output.empty()) {
-    Status s = Write(*diff, args, std::cout);
-    if (s.ok() && !std::cout.flush()) s = Status::IOError("writing failed");
-    if (!s.ok()) return ReportOutputError("diff", s.WithContext("standard output"));
-    return rc;
+  Status s = WriteOutput(args.output, [&](std::ostream& out) { return Write(*diff, args, out); });
+  if (!s.ok()) {
+    const bool to_stdout = args.output.empty() || args.output == "-";
+    return ReportOutputError("diff", to_stdout ? s : s.WithContext(args.output));
   }
-  auto file = AtomicFileWriter::Create(args.output);
-  if (!file.ok()) return ReportOutputError("diff", file.status());
-  Status s = Write(*diff, args, (*file)->stream());
-  if (s.ok()) s = (*file)->Commit();
-  if (!s.ok()) return ReportOutputError("diff", s.WithContext(args.output));
   return rc;
 }
 
