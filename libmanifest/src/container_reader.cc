@@ -8,7 +8,11 @@
 #include <zstd.h>
 
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
+#include <mutex>
+#include <thread>
 
 #include "container_format.h"
 #include "container_io.h"
@@ -25,37 +29,71 @@ struct ZstdDCtxDeleter {
 };
 
 constexpr size_t kReadBlockSize = 1u << 20;
+// Frames the loading thread may have ready ahead of the one being read.
+constexpr size_t kFramesAhead = 2;
 
 std::string Num(uint64_t v) { return std::to_string(v); }
 
 }  // namespace
 
+// Once records are asked for, a thread loads the frames (reads, hashes the file,
+// decompresses and checks them, then the footer) ahead of the caller, who
+// only splits them into records: reading a manifest takes two cores.
 struct ManifestReader::Impl {
+  ~Impl() {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      stop = true;
+    }
+    cv.notify_all();
+    if (loader.joinable()) loader.join();
+  }
+
   std::string path;
   ContainerLimits limits;
+
+  // --- The loading thread's (Open's before it starts). ---
   FileDescriptor fd;
   uint64_t offset = 0;  // file offset of the next byte ReadExact returns
-
   // Read-ahead buffer: [buf_pos, buf_len) is not yet consumed.
   std::unique_ptr<char[]> buf{new char[kReadBlockSize]};
   size_t buf_pos = 0, buf_len = 0;
-
-  Sha256 file_hash;  // every byte of the file read so far
-  Sha256Digest file_sha256{};
-
+  Sha256 file_hash;            // every byte of the file read so far
+  Sha256Digest file_sha256{};  // set with the end; read by the caller after it
   v1::Header header;
   std::string header_bytes;
-
   std::unique_ptr<ZSTD_DCtx, ZstdDCtxDeleter> dctx;
   std::string compressed;
+  std::string loading;         // the frame LoadFrame decompressed
+  uint32_t loading_count = 0;  // its records
+  uint64_t frames = 0;         // frames loaded
+  uint64_t records_loaded = 0;
+  bool at_end = false;  // the footer was read and checked
+
+  // --- Between the two threads, guarded by mu. ---
+  struct Loaded {
+    Status status;  // not OK: the error at this place; nothing follows
+    bool end = false;
+    std::string frame;
+    uint32_t count = 0;
+  };
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<Loaded> ready;
+  std::vector<std::string> spare;  // frame buffers the caller is done with
+  bool stop = false;
+  std::thread loader;
+
+  // --- The caller's. ---
   std::string frame;  // the current frame's records
   size_t frame_pos = 0;
   uint32_t frame_records_left = 0;
-  uint64_t frames = 0;
   uint64_t records = 0;
-
   bool done = false;
   Status failed;
+
+  void LoadFrames();
+  Loaded TakeLoaded();
 
   // Reads exactly `n` bytes; *complete is false (and the content unspecified)
   // when the file ends first. kIOError on a read error.
@@ -72,7 +110,8 @@ struct ManifestReader::Impl {
   }
 
   Status ReadPreambleAndHeader();
-  // Loads the next frame, or reads and checks the footer (and sets done).
+  // Loads the next frame into `loading`, or reads and checks the footer (and
+  // sets at_end).
   Status LoadFrame();
   Status CheckZstdFrame(uint64_t at, const std::string& name, uint32_t size);
   Status CheckRecordLengths(const std::string& name, uint32_t count);
@@ -182,9 +221,9 @@ Status ManifestReader::Impl::LoadFrame() {
   compressed.resize(compressed_size);
   DTM_RETURN_IF_ERROR(ReadOrTruncated(compressed.data(), compressed_size, name));
   DTM_RETURN_IF_ERROR(CheckZstdFrame(at + kFrameHeaderSize, name, size));
-  frame.resize(size);
+  loading.resize(size);
   const size_t got =
-      ZSTD_decompressDCtx(dctx.get(), frame.data(), size, compressed.data(), compressed_size);
+      ZSTD_decompressDCtx(dctx.get(), loading.data(), size, compressed.data(), compressed_size);
   if (ZSTD_isError(got)) {
     return Corrupt(at + kFrameHeaderSize,
                    name + ": zstd decompression failed: " + ZSTD_getErrorName(got));
@@ -194,9 +233,9 @@ Status ManifestReader::Impl::LoadFrame() {
                    name + ": decompressed to " + Num(got) + " bytes, not " + Num(size));
   }
   DTM_RETURN_IF_ERROR(CheckRecordLengths(name, count));
-  frame_pos = 0;
-  frame_records_left = count;
+  loading_count = count;
   ++frames;
+  records_loaded += count;
   return Status::Ok();
 }
 
@@ -240,9 +279,9 @@ Status ManifestReader::Impl::CheckRecordLengths(const std::string& name, uint32_
   size_t pos = 0;
   for (uint32_t i = 0; i < count; ++i) {
     // Built only on failure: the good path must not allocate per record.
-    auto where = [&] { return path + ": " + name + ": record " + Num(records + i); };
+    auto where = [&] { return path + ": " + name + ": record " + Num(records_loaded + i); };
     uint32_t length = 0;
-    switch (GetVarint32(frame.data(), frame.size(), &pos, &length)) {
+    switch (GetVarint32(loading.data(), loading.size(), &pos, &length)) {
       case VarintResult::kOk:
         break;
       case VarintResult::kTruncated:
@@ -256,14 +295,14 @@ Status ManifestReader::Impl::CheckRecordLengths(const std::string& name, uint32_
       return Status::LimitExceeded(where() + ": length " + Num(length) + " exceeds limit " +
                                    Num(limits.max_record_bytes));
     }
-    if (length > frame.size() - pos) {
+    if (length > loading.size() - pos) {
       return Status::Corruption(where() + ": length " + Num(length) +
                                 " runs past the end of the frame");
     }
     pos += length;
   }
-  if (pos != frame.size()) {
-    return Status::Corruption(path + ": " + name + ": " + Num(frame.size() - pos) +
+  if (pos != loading.size()) {
+    return Status::Corruption(path + ": " + name + ": " + Num(loading.size() - pos) +
                               " bytes left over after its " + Num(count) + " records");
   }
   return Status::Ok();
@@ -280,8 +319,8 @@ Status ManifestReader::Impl::ReadFooter() {
   if (std::memcmp(footer + kFooterCountsSize, computed.data(), kDigestSize) != 0) {
     return Status::Corruption(path + ": footer digest mismatch: file is damaged");
   }
-  if (const uint64_t n = GetU64(footer); n != records) {
-    return Corrupt(at, "footer counts " + Num(n) + " records, the file has " + Num(records));
+  if (const uint64_t n = GetU64(footer); n != records_loaded) {
+    return Corrupt(at, "footer counts " + Num(n) + " records, the file has " + Num(records_loaded));
   }
   if (const uint64_t n = GetU64(footer + 8); n != frames) {
     return Corrupt(at, "footer counts " + Num(n) + " frames, the file has " + Num(frames));
@@ -295,18 +334,68 @@ Status ManifestReader::Impl::ReadFooter() {
   DTM_RETURN_IF_ERROR(ReadExact(&extra, 1, &complete));
   if (complete) return Corrupt(end, "unexpected bytes after the footer");
   file_sha256 = file_hash.Finish();
-  done = true;
+  at_end = true;
   return Status::Ok();
+}
+
+void ManifestReader::Impl::LoadFrames() {
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(mu);
+      cv.wait(lock, [this] { return stop || ready.size() < kFramesAhead; });
+      if (stop) return;
+      if (!spare.empty()) {
+        loading.swap(spare.back());
+        spare.pop_back();
+      }
+    }
+    Loaded out;
+    out.status = LoadFrame();
+    out.end = out.status.ok() && at_end;
+    if (out.status.ok() && !at_end) {
+      out.frame.swap(loading);
+      out.count = loading_count;
+    }
+    const bool last = !out.status.ok() || out.end;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      ready.push_back(std::move(out));
+    }
+    cv.notify_all();
+    if (last) return;
+  }
+}
+
+ManifestReader::Impl::Loaded ManifestReader::Impl::TakeLoaded() {
+  if (!loader.joinable()) loader = std::thread([this] { LoadFrames(); });
+  std::unique_lock<std::mutex> lock(mu);
+  cv.wait(lock, [this] { return !ready.empty(); });
+  Loaded next = std::move(ready.front());
+  ready.pop_front();
+  // The caller is done with its current frame: the loader may reuse it.
+  if (frame.capacity() > 0 && spare.empty()) spare.push_back(std::move(frame));
+  frame.clear();
+  lock.unlock();
+  cv.notify_all();
+  return next;
 }
 
 StatusOr<bool> ManifestReader::Impl::NextBytes(std::string_view* record) {
   if (!failed.ok()) return failed;
   while (frame_records_left == 0) {
     if (done) return false;
-    if (Status s = LoadFrame(); !s.ok()) {
-      failed = s;
-      return s;
+    Loaded next = TakeLoaded();
+    if (!next.status.ok()) {
+      failed = next.status;
+      return failed;
     }
+    if (next.end) {
+      done = true;
+      return false;
+    }
+    frame = std::move(next.frame);
+    frame_pos = 0;
+    frame_records_left = next.count;
   }
   uint32_t length = 0;
   GetVarint32(frame.data(), frame.size(), &frame_pos, &length);  // checked by LoadFrame
