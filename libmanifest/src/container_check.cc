@@ -4,6 +4,7 @@
 #include "dtm/container.h"
 #include "dtm/merkle.h"
 #include "dtm/records.h"
+#include "merkle_background.h"
 
 namespace dtm {
 
@@ -65,14 +66,14 @@ class FieldComparer {
 StatusOr<ManifestIntegrity> CheckManifest(const std::string& path, const ContainerLimits& limits) {
   DTM_ASSIGN_OR_RETURN(std::unique_ptr<ManifestReader> reader, ManifestReader::Open(path, limits));
   RecordSequence sequence(limits.max_sources);
-  MerkleRootBuilder merkle;
+  BackgroundMerkleRoot merkle;  // interior nodes on another core
   v1::Record record;
   std::string_view bytes;
   for (;;) {
     DTM_ASSIGN_OR_RETURN(const bool more, reader->Next(&bytes));
     if (!more) break;
     const uint64_t index = reader->records_read() - 1;
-    merkle.AddLeaf(bytes);
+    merkle.AddLeafHash(MerkleLeafHash(bytes));
     if (!record.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
       return Status::Corruption(path + ": record " + std::to_string(index) +
                                 ": not a valid dtm.v1.Record");
