@@ -9,6 +9,7 @@
 #include <cstring>
 #include <ext/stdio_filebuf.h>
 #include <fstream>
+#include <random>
 #include <sstream>
 
 namespace dtm {
@@ -24,11 +25,37 @@ std::string FolderOf(const std::string& path) {
 
 Status Errno(const std::string& what) { return Status::IOError(what, std::strerror(errno)); }
 
+// A name for a temporary file in `folder`, beside `base`: ".BASE.tmp-XXXXXX".
+std::string TempName(const std::string& folder, const std::string& base, uint64_t nonce) {
+  static constexpr char kDigits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+  std::string suffix;
+  for (int i = 0; i < 6; ++i, nonce /= 36) suffix += kDigits[nonce % 36];
+  return folder + "/." + base + ".tmp-" + suffix;
+}
+
+// Gives the unnamed file `fd` a fresh name in `folder` (through /proc, which
+// needs no privilege, unlike AT_EMPTY_PATH). Returns the name, or "" with errno.
+std::string LinkUnnamed(int fd, const std::string& folder, const std::string& base) {
+  const std::string proc = "/proc/self/fd/" + std::to_string(fd);
+  std::random_device random;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    const uint64_t nonce = (uint64_t{random()} << 32) ^ random();
+    std::string name = TempName(folder, base, nonce);
+    if (linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, name.c_str(), AT_SYMLINK_FOLLOW) == 0) {
+      return name;
+    }
+    if (errno != EEXIST) return "";
+  }
+  return "";
+}
+
 }  // namespace
 
 struct AtomicFileWriter::Impl {
   std::string path;
-  std::string temp;
+  std::string folder;
+  std::string base;  // path's last component
+  std::string temp;  // empty while the file is unnamed (O_TMPFILE)
   mode_t mode = 0644;
   int fd = -1;
   std::unique_ptr<__gnu_cxx::stdio_filebuf<char>> buf;
@@ -49,9 +76,16 @@ StatusOr<std::unique_ptr<AtomicFileWriter>> AtomicFileWriter::Create(const std::
   auto impl = std::make_unique<Impl>();
   impl->path = path;
   impl->mode = mode;
-  std::string base = path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1);
-  impl->temp = FolderOf(path) + "/." + base + ".tmp-XXXXXX";
-  impl->fd = mkstemp(impl->temp.data());
+  impl->folder = FolderOf(path);
+  impl->base = path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1);
+  // Unnamed where the file system can, and /proc can name it later.
+  if (access("/proc/self/fd", X_OK) == 0) {
+    impl->fd = open(impl->folder.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
+  }
+  if (impl->fd < 0) {
+    impl->temp = impl->folder + "/." + impl->base + ".tmp-XXXXXX";
+    impl->fd = mkostemp(impl->temp.data(), O_CLOEXEC);
+  }
   if (impl->fd < 0) return Errno("cannot create a temporary file for '" + path + "'");
   fchmod(impl->fd, mode);
   impl->buf = std::make_unique<__gnu_cxx::stdio_filebuf<char>>(impl->fd, std::ios::out, 1 << 16);
@@ -64,8 +98,8 @@ AtomicFileWriter::AtomicFileWriter(std::unique_ptr<Impl> impl) : impl_(std::move
 AtomicFileWriter::~AtomicFileWriter() {
   if (!impl_->committed) {
     impl_->out.reset();
-    impl_->buf.reset();  // closes the descriptor
-    unlink(impl_->temp.c_str());
+    impl_->buf.reset();  // closes the descriptor (an unnamed file goes with it)
+    if (!impl_->temp.empty()) unlink(impl_->temp.c_str());
   }
 }
 
@@ -76,6 +110,10 @@ Status AtomicFileWriter::Commit() {
   m.out->flush();
   if (!*m.out) return Errno("writing '" + m.path + "' failed");
   if (fsync(m.fd) != 0) return Errno("writing '" + m.path + "' failed (fsync)");
+  if (m.temp.empty()) {
+    m.temp = LinkUnnamed(m.fd, m.folder, m.base);
+    if (m.temp.empty()) return Errno("cannot name the temporary file of '" + m.path + "'");
+  }
   m.out.reset();
   m.buf.reset();  // closes m.fd
   if (rename(m.temp.c_str(), m.path.c_str()) != 0) {
@@ -85,7 +123,7 @@ Status AtomicFileWriter::Commit() {
     return s;
   }
   m.committed = true;
-  int dfd = open(FolderOf(m.path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int dfd = open(m.folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd >= 0) {
     fsync(dfd);
     close(dfd);

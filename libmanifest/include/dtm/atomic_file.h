@@ -15,7 +15,10 @@ namespace dtm {
 
 // Streams into a temporary file beside `path`; Commit() makes it `path`.
 // Destroying an uncommitted writer removes the temporary file and leaves
-// `path` untouched. Not thread-safe.
+// `path` untouched. Where the file system allows it (O_TMPFILE), the
+// temporary file has no name until Commit() links it, just before renaming it
+// over `path`: a process killed while writing leaves nothing behind. Elsewhere
+// it is named ".NAME.tmp-XXXXXX". Not thread-safe.
 class AtomicFileWriter {
  public:
   // `mode` is the final file's permission bits (0600 for private keys).

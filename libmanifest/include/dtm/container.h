@@ -46,11 +46,11 @@ struct FramePolicy {
   uint32_t max_records = 16384;
 };
 
-// Writes one manifest. Records go to a temporary file ".<name>.body.XXXXXX"
-// beside `path`; Finish() writes the complete file to another temporary file
-// ".<name>.tmp.XXXXXX", fsyncs it, renames it over `path` and fsyncs the
-// directory. If Finish() is not reached or fails, `path` is left untouched and
-// the temporary files are removed (also when the writer is destroyed).
+// Writes one manifest. Records go to a temporary file beside `path`, unlinked
+// as soon as it is created; Finish() writes the complete file through an
+// AtomicFileWriter (dtm/atomic_file.h), which fsyncs it, renames it over `path`
+// and fsyncs the directory. If Finish() is not reached or fails, `path` is left
+// untouched and no temporary file remains (also when the writer is destroyed).
 // The same records and header give the same bytes. Not thread-safe.
 class ManifestWriter {
  public:

@@ -1,0 +1,94 @@
+// AtomicFileWriter: the output appears whole at Commit() or not at all, and a
+// writer that never commits (destroyed, or its process killed) leaves no file.
+#include "dtm/atomic_file.h"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "temp_dir.h"
+
+namespace dtm {
+namespace {
+
+using testing::TempDir;
+
+std::vector<std::string> Names(const std::string& folder) {
+  std::vector<std::string> out;
+  for (const auto& e : std::filesystem::directory_iterator(folder)) {
+    out.push_back(e.path().filename().string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// Whether files in `folder` can be created unnamed (O_TMPFILE).
+bool UnnamedFilesWork(const std::string& folder) {
+  const int fd = open(folder.c_str(), O_TMPFILE | O_WRONLY, 0600);
+  if (fd < 0) return false;
+  close(fd);
+  return access("/proc/self/fd", X_OK) == 0;
+}
+
+TEST(AtomicFileTest, OutputAppearsOnlyAtCommitWithItsMode) {
+  TempDir d;
+  const std::string path = d.Path("out.txt");
+  auto w = AtomicFileWriter::Create(path, 0640);
+  ASSERT_TRUE(w.ok()) << w.status().ToString();
+  (*w)->stream() << "hello";
+  if (UnnamedFilesWork(d.path())) {
+    EXPECT_TRUE(Names(d.path()).empty()) << "the temporary file has no name before Commit";
+  } else {
+    ASSERT_EQ(Names(d.path()).size(), 1u);
+    EXPECT_TRUE(Names(d.path())[0].starts_with(".out.txt.tmp-")) << Names(d.path())[0];
+  }
+  ASSERT_TRUE((*w)->Commit().ok());
+  EXPECT_EQ(Names(d.path()), std::vector<std::string>{"out.txt"});
+  EXPECT_EQ(testing::ReadAll(path), "hello");
+  struct stat st;
+  ASSERT_EQ(stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0640u);
+}
+
+TEST(AtomicFileTest, UncommittedWriterKeepsTheOldFileAndLeavesNothing) {
+  TempDir d;
+  const std::string path = d.Write("out.txt", "old");
+  {
+    auto w = AtomicFileWriter::Create(path);
+    ASSERT_TRUE(w.ok());
+    (*w)->stream() << "new";
+  }
+  EXPECT_EQ(Names(d.path()), std::vector<std::string>{"out.txt"});
+  EXPECT_EQ(testing::ReadAll(path), "old");
+}
+
+// SIGKILL while writing: no destructor runs, yet no temporary file is left
+// where the file system supports unnamed files.
+TEST(AtomicFileTest, KilledWhileWritingLeavesNothing) {
+  TempDir d;
+  if (!UnnamedFilesWork(d.path())) GTEST_SKIP() << "no O_TMPFILE here";
+  const pid_t pid = fork();
+  if (pid == 0) {
+    auto w = AtomicFileWriter::Create(d.Path("out.txt"));
+    if (!w.ok()) _exit(1);
+    (*w)->stream() << std::string(1 << 20, 'x');
+    (*w)->stream().flush();
+    raise(SIGKILL);
+    _exit(2);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "child exited with " << WEXITSTATUS(status);
+  EXPECT_TRUE(Names(d.path()).empty());
+}
+
+}  // namespace
+}  // namespace dtm
