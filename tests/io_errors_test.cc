@@ -18,12 +18,16 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <system_error>
+#include <thread>
 #include <vector>
 
 #include "container_test_util.h"
 #include "dtm/atomic_file.h"
 #include "dtm/container.h"
+#include "dtm/diff.h"
 #include "file_walker.h"
+#include "parallel_hash.h"
 #include "temp_dir.h"
 
 extern char** environ;
@@ -284,6 +288,60 @@ TEST_F(IoErrorsTest, UnreadableInputs) {
   EXPECT_NE(walk.output.find("cannot read folder 'locked': Permission denied"), std::string::npos)
       << walk.output;
   chmod((root + "/locked").c_str(), 0755);  // so that the TempDir can be removed
+}
+
+// Where the system starts no thread (RLIMIT_NPROC reached), reading, checking,
+// diffing and hashing still work, on the calling thread, with the same results.
+TEST_F(IoErrorsTest, WorksWhereNoThreadCanBeStarted) {
+  ASSERT_EQ(chmod(tmp_.path().c_str(), 0755), 0);
+  const std::string manifest = tmp_.Path("data.dtm");
+  ASSERT_TRUE(WriteManifest(manifest).ok());
+  auto expected = CheckManifest(manifest);
+  ASSERT_TRUE(expected.ok()) << expected.status().ToString();
+  const std::string data = tmp_.Write("data.bin", std::string(3u << 20, 'd'));
+
+  auto no_threads = [] {
+    struct rlimit none = {0, 0};
+    return AsUnprivileged() && setrlimit(RLIMIT_NPROC, &none) == 0;
+  };
+  ChildResult r = RunChild(no_threads, [&] {
+    try {
+      std::thread t([] {});
+      t.join();
+      return 3;  // threads start anyway: nothing to test here
+    } catch (const std::system_error&) {
+    }
+    auto got = CheckManifest(manifest);
+    if (!got.ok()) {
+      std::printf("CheckManifest: %s\n", got.status().ToString().c_str());
+      return 1;
+    }
+    if (got->merkle_root != expected->merkle_root || got->file_sha256 != expected->file_sha256) {
+      std::printf("CheckManifest gave other digests\n");
+      return 1;
+    }
+    auto diff = DiffManifests(manifest, manifest, {});
+    if (!diff.ok() || !diff->identical()) {
+      std::printf("diff: %s\n", diff.status().ToString().c_str());
+      return 1;
+    }
+    HashTask task;
+    task.open_path = data;
+    ParallelHashOptions options;
+    options.jobs = 4;
+    Sha256Digest digest{};
+    Status s = HashFilesInParallel({task}, options, [&](size_t, StatusOr<FileDigest> d) {
+      if (d.ok()) digest = d->sha256;
+    });
+    if (!s.ok() || digest != Sha256Of(std::string(3u << 20, 'd'))) {
+      std::printf("hashing: %s\n", s.ToString().c_str());
+      return 1;
+    }
+    return 0;
+  });
+  if (r.exit_code == 99) GTEST_SKIP() << "cannot drop privileges or limit processes";
+  if (r.exit_code == 3) GTEST_SKIP() << "threads start despite RLIMIT_NPROC";
+  EXPECT_EQ(r.exit_code, 0) << r.output;
 }
 
 }  // namespace

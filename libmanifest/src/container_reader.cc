@@ -12,6 +12,7 @@
 #include <cstring>
 #include <deque>
 #include <mutex>
+#include <system_error>
 #include <thread>
 
 #include "container_format.h"
@@ -83,6 +84,7 @@ struct ManifestReader::Impl {
   std::vector<std::string> spare;  // frame buffers the caller is done with
   bool stop = false;
   std::thread loader;
+  bool load_inline = false;  // the thread could not be started
 
   // --- The caller's. ---
   std::string frame;  // the current frame's records
@@ -92,6 +94,7 @@ struct ManifestReader::Impl {
   bool done = false;
   Status failed;
 
+  Loaded LoadOne();  // the loading thread's step (or the caller's, inline)
   void LoadFrames();
   Loaded TakeLoaded();
 
@@ -338,6 +341,17 @@ Status ManifestReader::Impl::ReadFooter() {
   return Status::Ok();
 }
 
+ManifestReader::Impl::Loaded ManifestReader::Impl::LoadOne() {
+  Loaded out;
+  out.status = LoadFrame();
+  out.end = out.status.ok() && at_end;
+  if (out.status.ok() && !at_end) {
+    out.frame.swap(loading);
+    out.count = loading_count;
+  }
+  return out;
+}
+
 void ManifestReader::Impl::LoadFrames() {
   for (;;) {
     {
@@ -349,13 +363,7 @@ void ManifestReader::Impl::LoadFrames() {
         spare.pop_back();
       }
     }
-    Loaded out;
-    out.status = LoadFrame();
-    out.end = out.status.ok() && at_end;
-    if (out.status.ok() && !at_end) {
-      out.frame.swap(loading);
-      out.count = loading_count;
-    }
+    Loaded out = LoadOne();
     const bool last = !out.status.ok() || out.end;
     {
       std::lock_guard<std::mutex> lock(mu);
@@ -367,7 +375,17 @@ void ManifestReader::Impl::LoadFrames() {
 }
 
 ManifestReader::Impl::Loaded ManifestReader::Impl::TakeLoaded() {
-  if (!loader.joinable()) loader = std::thread([this] { LoadFrames(); });
+  if (!loader.joinable() && !load_inline) {
+    try {
+      loader = std::thread([this] { LoadFrames(); });
+    } catch (const std::system_error&) {
+      load_inline = true;  // no thread to be had: load on the caller's
+    }
+  }
+  if (load_inline) {
+    loading.swap(frame);  // reuse the caller's finished frame
+    return LoadOne();
+  }
   std::unique_lock<std::mutex> lock(mu);
   cv.wait(lock, [this] { return !ready.empty(); });
   Loaded next = std::move(ready.front());

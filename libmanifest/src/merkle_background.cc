@@ -1,10 +1,16 @@
 #include "merkle_background.h"
 
+#include <system_error>
+
 namespace dtm {
 
 BackgroundMerkleRoot::BackgroundMerkleRoot() {
   batch_.reserve(kBatchLeaves);
-  thread_ = std::thread([this] { Run(); });
+  try {
+    thread_ = std::thread([this] { Run(); });
+  } catch (const std::system_error&) {
+    // No thread to be had: Submit() hashes on the caller's.
+  }
 }
 
 BackgroundMerkleRoot::~BackgroundMerkleRoot() {
@@ -13,10 +19,15 @@ BackgroundMerkleRoot::~BackgroundMerkleRoot() {
     stop_ = true;
   }
   cv_.notify_all();
-  thread_.join();
+  if (thread_.joinable()) thread_.join();
 }
 
 void BackgroundMerkleRoot::Submit() {
+  if (!thread_.joinable()) {
+    for (const Sha256Digest& leaf : batch_) builder_.AddLeafHash(leaf);
+    batch_.clear();
+    return;
+  }
   std::vector<Sha256Digest> next;
   next.reserve(kBatchLeaves);
   next.swap(batch_);

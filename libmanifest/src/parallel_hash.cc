@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <numeric>
+#include <system_error>
 #include <thread>
 
 namespace dtm {
@@ -23,18 +24,26 @@ class ProgressTicker {
   ProgressTicker(const ProgressFn& fn, Progress base, const std::atomic<uint64_t>& files,
                  const std::atomic<uint64_t>& bytes)
       : fn_(fn), base_(base), files_(files), bytes_(bytes), start_(Clock::now()) {
-    if (fn_) thread_ = std::thread([this] { Loop(); });
+    if (!fn_) return;
+    try {
+      thread_ = std::thread([this] { Loop(); });
+    } catch (const std::system_error&) {
+      // No progress ticks; the final call still comes from Stop().
+    }
   }
   ~ProgressTicker() { Stop(); }
 
   void Stop() {
-    if (!thread_.joinable()) return;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      stop_ = true;
+    if (!fn_ || stopped_) return;
+    stopped_ = true;
+    if (thread_.joinable()) {
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        stop_ = true;
+      }
+      cv_.notify_all();
+      thread_.join();
     }
-    cv_.notify_all();
-    thread_.join();
     Emit(true);
   }
 
@@ -65,14 +74,19 @@ class ProgressTicker {
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;
+  bool stopped_ = false;  // Stop() ran
   std::thread thread_;
 };
 
-// Calls work() on `n` threads, the calling thread being one of them.
+// Calls work() on `n` threads, the calling thread being one of them (on fewer
+// if the system will not start more).
 void RunOnThreads(unsigned n, const std::function<void()>& work) {
   std::vector<std::thread> threads;
   threads.reserve(n > 0 ? n - 1 : 0);
-  for (unsigned t = 1; t < n; ++t) threads.emplace_back(work);
+  try {
+    for (unsigned t = 1; t < n; ++t) threads.emplace_back(work);
+  } catch (const std::system_error&) {
+  }
   work();
   for (std::thread& t : threads) t.join();
 }
