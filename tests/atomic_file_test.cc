@@ -21,15 +21,6 @@ namespace {
 
 using testing::TempDir;
 
-std::vector<std::string> Names(const std::string& folder) {
-  std::vector<std::string> out;
-  for (const auto& e : std::filesystem::directory_iterator(folder)) {
-    out.push_back(e.path().filename().string());
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
 // Whether files in `folder` can be created unnamed (O_TMPFILE).
 bool UnnamedFilesWork(const std::string& folder) {
   const int fd = open(folder.c_str(), O_TMPFILE | O_WRONLY, 0600);
@@ -45,13 +36,13 @@ TEST(AtomicFileTest, OutputAppearsOnlyAtCommitWithItsMode) {
   ASSERT_TRUE(w.ok()) << w.status().ToString();
   (*w)->stream() << "hello";
   if (UnnamedFilesWork(d.path())) {
-    EXPECT_TRUE(Names(d.path()).empty()) << "the temporary file has no name before Commit";
+    EXPECT_TRUE(d.Names().empty()) << "the temporary file has no name before Commit";
   } else {
-    ASSERT_EQ(Names(d.path()).size(), 1u);
-    EXPECT_TRUE(Names(d.path())[0].starts_with(".out.txt.tmp-")) << Names(d.path())[0];
+    ASSERT_EQ(d.Names().size(), 1u);
+    EXPECT_TRUE(d.Names()[0].starts_with(".out.txt.tmp-")) << d.Names()[0];
   }
   ASSERT_TRUE((*w)->Commit().ok());
-  EXPECT_EQ(Names(d.path()), std::vector<std::string>{"out.txt"});
+  EXPECT_EQ(d.Names(), std::vector<std::string>{"out.txt"});
   EXPECT_EQ(testing::ReadAll(path), "hello");
   struct stat st;
   ASSERT_EQ(stat(path.c_str(), &st), 0);
@@ -66,7 +57,7 @@ TEST(AtomicFileTest, UncommittedWriterKeepsTheOldFileAndLeavesNothing) {
     ASSERT_TRUE(w.ok());
     (*w)->stream() << "new";
   }
-  EXPECT_EQ(Names(d.path()), std::vector<std::string>{"out.txt"});
+  EXPECT_EQ(d.Names(), std::vector<std::string>{"out.txt"});
   EXPECT_EQ(testing::ReadAll(path), "old");
 }
 
@@ -87,7 +78,7 @@ TEST(AtomicFileTest, KilledWhileWritingLeavesNothing) {
   int status = 0;
   ASSERT_EQ(waitpid(pid, &status, 0), pid);
   ASSERT_TRUE(WIFSIGNALED(status)) << "child exited with " << WEXITSTATUS(status);
-  EXPECT_TRUE(Names(d.path()).empty());
+  EXPECT_TRUE(d.Names().empty());
 }
 
 }  // namespace

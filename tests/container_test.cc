@@ -59,14 +59,7 @@ std::vector<v1::Record> ManyRecords(int sources, int files_per_source) {
 class ContainerTest : public ::testing::Test {
  public:
   std::string Path(const std::string& name) const { return tmp_.Path(name); }
-  std::vector<std::string> DirEntries() const {
-    std::vector<std::string> names;
-    for (const auto& e : std::filesystem::directory_iterator(tmp_.path())) {
-      names.push_back(e.path().filename().string());
-    }
-    std::sort(names.begin(), names.end());
-    return names;
-  }
+  std::vector<std::string> DirEntries() const { return tmp_.Names(); }
   StatusOr<v1::Header> Write(const std::string& path, const std::vector<v1::Record>& records,
                              v1::Header header = {}) {
     DTM_ASSIGN_OR_RETURN(auto writer, ManifestWriter::Create(path));

@@ -100,15 +100,6 @@ int Exec(const std::vector<std::string>& argv) {
   return 98;
 }
 
-std::vector<std::string> Entries(const std::string& dir) {
-  std::vector<std::string> names;
-  for (const auto& e : std::filesystem::directory_iterator(dir)) {
-    names.push_back(e.path().filename().string());
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
 // Records whose frame cannot compress below about 6 KB (the digests).
 std::vector<v1::Record> IncompressibleRecords() {
   std::vector<v1::Record> records = {test::MakeSource("web")};
@@ -153,7 +144,7 @@ TEST_F(IoErrorsTest, ManifestWriterOnAFullDisk) {
     EXPECT_EQ(r.exit_code, 0) << r.output;
     EXPECT_NE(r.output.find("File too large"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("out.dtm"), std::string::npos) << r.output;
-    EXPECT_EQ(Entries(tmp_.path()), std::vector<std::string>{"out.dtm"});
+    EXPECT_EQ(testing::ListNames(tmp_.path()), std::vector<std::string>{"out.dtm"});
     EXPECT_EQ(testing::ReadAll(out), "old");
   }
 }
@@ -171,7 +162,7 @@ TEST_F(IoErrorsTest, CliOutputOnAFullDisk) {
                 .exit_code,
             0);
   ASSERT_TRUE(WriteManifest(dir + "/data.dtm").ok());
-  const std::vector<std::string> before = Entries(dir);
+  const std::vector<std::string> before = testing::ListNames(dir);
 
   ChildResult sign = RunChild(DiskOf(500), [&] {
     return Exec({dtm, "sign", dir + "/data.dtm", "--key", dir + "/k.key"});
@@ -180,14 +171,14 @@ TEST_F(IoErrorsTest, CliOutputOnAFullDisk) {
   EXPECT_NE(sign.output.find("dtm sign: "), std::string::npos) << sign.output;
   EXPECT_NE(sign.output.find("data.dtm.sigstore.json"), std::string::npos) << sign.output;
   EXPECT_NE(sign.output.find("File too large"), std::string::npos) << sign.output;
-  EXPECT_EQ(Entries(dir), before);
+  EXPECT_EQ(testing::ListNames(dir), before);
 
   ChildResult keygen = RunChild(DiskOf(100), [&] {
     return Exec({dtm, "keygen", "-o", dir + "/k2"});
   });
   EXPECT_EQ(keygen.exit_code, 3) << keygen.output;
   EXPECT_NE(keygen.output.find("File too large"), std::string::npos) << keygen.output;
-  EXPECT_EQ(Entries(dir), before);
+  EXPECT_EQ(testing::ListNames(dir), before);
 
   // dtm build: the manifest of the example project.
   const std::string project = tmp_.Path("project");
@@ -197,7 +188,7 @@ TEST_F(IoErrorsTest, CliOutputOnAFullDisk) {
                      })
                 .exit_code,
             0);
-  const std::vector<std::string> project_before = Entries(project);
+  const std::vector<std::string> project_before = testing::ListNames(project);
   ChildResult build = RunChild(DiskOf(2000), [&] {
     return Exec({dtm, "build", project + "/dtm.yaml", "-o", project + "/out.dtm"});
   });
@@ -205,7 +196,7 @@ TEST_F(IoErrorsTest, CliOutputOnAFullDisk) {
   EXPECT_NE(build.output.find("File too large"), std::string::npos) << build.output;
   // No manifest and no temporary file; the checkpoint of `dtm build --resume`
   // may stay (it is what a resumed build starts from).
-  std::vector<std::string> after = Entries(project);
+  std::vector<std::string> after = testing::ListNames(project);
   after.erase(std::remove(after.begin(), after.end(), "out.dtm.checkpoint"), after.end());
   EXPECT_EQ(after, project_before);
 }

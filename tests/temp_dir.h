@@ -1,14 +1,26 @@
 // A temporary folder for a test, removed with everything in it at the end.
 #pragma once
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <stdlib.h>
 
 namespace dtm::testing {
+
+// The names in `folder` (not recursive), sorted.
+inline std::vector<std::string> ListNames(const std::string& folder) {
+  std::vector<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(folder)) {
+    names.push_back(e.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
 
 class TempDir {
  public:
@@ -24,6 +36,8 @@ class TempDir {
   TempDir& operator=(const TempDir&) = delete;
 
   const std::string& path() const { return path_; }
+  // The names in the folder, sorted.
+  std::vector<std::string> Names() const { return ListNames(path_); }
   std::string Path(std::string_view rel) const { return path_ + "/" + std::string(rel); }
 
   // Writes `contents` to the relative path `rel`, creating folders.
