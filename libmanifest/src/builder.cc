@@ -1,9 +1,7 @@
 #include "dtm/builder.h"
 
-#include <fcntl.h>
 #include <google/protobuf/util/time_util.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -69,14 +67,6 @@ Status FirstFileError(std::vector<std::pair<size_t, Status>> errors) {
   return first;
 }
 
-// Closes a file descriptor when it goes out of scope.
-struct FdCloser {
-  int fd;
-  ~FdCloser() {
-    if (fd >= 0) ::close(fd);
-  }
-};
-
 // Stats (where the walk left it) and hashes every task, and stores sizes and
 // digests into the selected files. Takes digests from the checkpoint where the
 // file is unchanged, hashes the rest, records each new digest in the checkpoint.
@@ -87,12 +77,11 @@ Status HashSelection(FileSelection* sel, const std::string& root, const BuildOpt
   ho.phase = "hashing";
   ho.progress = options.progress;
   ho.cancel = options.cancel;
-  FdCloser root_fd{-1};
+  container::FileDescriptor root_fd;
   if (!sel->tasks.empty()) {
     // Tasks are opened relative to the root: fewer path lookups per file.
-    root_fd.fd = ::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (root_fd.fd < 0) return Status::IOError("data root '" + root + "'", std::strerror(errno));
-    ho.dir_fd = root_fd.fd;
+    DTM_ASSIGN_OR_RETURN(root_fd, OpenTaskRoot(root));
+    ho.dir_fd = root_fd.get();
   }
   std::mutex mu;
   std::vector<std::pair<size_t, Status>> errors;

@@ -1,10 +1,6 @@
 #include "dtm/datacheck.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cstring>
 #include <mutex>
 #include <tuple>
 #include <unordered_map>
@@ -53,27 +49,18 @@ class DataChecker {
  public:
   DataChecker(const DataCheckOptions& options, DataCheckReport* report)
       : options_(options), report_(report) {}
-  ~DataChecker() {
-    if (root_fd_ >= 0) ::close(root_fd_);
-  }
-  DataChecker(const DataChecker&) = delete;
-  DataChecker& operator=(const DataChecker&) = delete;
 
   Status ListDisk(const std::string& root) {
     WalkOptions wo;
     wo.follow_symlinks = options_.follow_symlinks;
     wo.defer_regular_stat = true;  // files are stat'ed in parallel when checked
-    root_fd_ = ::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (root_fd_ < 0) return Status::IOError("cannot open the folder", std::strerror(errno));
+    DTM_ASSIGN_OR_RETURN(root_fd_, OpenTaskRoot(root));
     DTM_RETURN_IF_ERROR(WalkTree(
         root, wo, [](std::string_view) { return true; },
         [&](const WalkEntry& e) {
           DiskFile d;
           d.rel_path = e.rel_path;
-          d.task.open_path = e.open_path;
-          d.task.at_offset = e.at_offset;
-          d.task.is_listed = e.is_listed;
-          d.task.listed = e.listed;
+          d.task = HashTaskFor(e);
           d.regular = e.type == WalkEntry::Type::kRegular;
           disk_.push_back(std::move(d));
           return Status::Ok();
@@ -123,7 +110,7 @@ class DataChecker {
     ho.jobs = options_.jobs;
     ho.phase = "verifying";
     ho.cancel = options_.cancel;
-    ho.dir_fd = root_fd_;
+    ho.dir_fd = root_fd_.get();
     std::vector<StatusOr<FileDigest>> results(tasks.size(), Status::Internal("not hashed"));
     DTM_RETURN_IF_ERROR(
         ListFilesInParallel(&tasks, ho, [&](size_t i, Status s) { results[i] = std::move(s); }));
@@ -251,7 +238,7 @@ class DataChecker {
   const DataCheckOptions& options_;
   DataCheckReport* report_;
   std::vector<DiskFile> disk_;
-  int root_fd_ = -1;  // the data root: tasks are opened relative to it
+  container::FileDescriptor root_fd_;  // the data root: tasks are opened relative to it
   std::vector<PendingCheck> pending_;
   uint64_t pending_bytes_ = 0;
   uint64_t files_done_ = 0, bytes_done_ = 0;

@@ -154,12 +154,7 @@ Status SelectOnDisk(const BuildSpec& spec, const std::string& root, const Output
     if (!valid.ok())
       return SourceError(first, "path " + Quote(e.rel_path) + ": " + valid.message());
     uint64_t task = sel->tasks.size();
-    HashTask t;
-    t.open_path = e.open_path;
-    t.at_offset = e.at_offset;
-    t.is_listed = e.is_listed;
-    t.listed = e.listed;
-    sel->tasks.push_back(std::move(t));
+    sel->tasks.push_back(HashTaskFor(e));
     // The size is the task's, set when it is listed (HashSelection).
     for (uint32_t k : hits) AddFile(sel, k, e.rel_path, 0, Sha256Digest{}, task);
     return Status::Ok();

@@ -1,8 +1,12 @@
 #include "parallel_hash.h"
 
+#include <fcntl.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
+#include <cstring>
 #include <mutex>
 #include <numeric>
 #include <system_error>
@@ -98,6 +102,21 @@ unsigned ThreadsFor(unsigned jobs, size_t tasks) {
 const char* OpenPathOf(const HashTask& t) { return t.open_path.c_str() + t.at_offset; }
 
 }  // namespace
+
+HashTask HashTaskFor(const WalkEntry& entry) {
+  HashTask t;
+  t.open_path = entry.open_path;
+  t.at_offset = entry.at_offset;
+  t.is_listed = entry.is_listed;
+  t.listed = entry.listed;
+  return t;
+}
+
+StatusOr<container::FileDescriptor> OpenTaskRoot(const std::string& root) {
+  container::FileDescriptor fd(::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (fd.get() < 0) return Status::IOError("data root '" + root + "'", std::strerror(errno));
+  return fd;
+}
 
 Status ListFilesInParallel(std::vector<HashTask>* tasks, const ParallelHashOptions& options,
                            const std::function<void(size_t, Status)>& failed) {

@@ -9,9 +9,11 @@
 #include <string>
 #include <vector>
 
+#include "container_io.h"
 #include "dtm/digest.h"
 #include "dtm/progress.h"
 #include "dtm/status.h"
+#include "file_walker.h"
 
 namespace dtm {
 
@@ -33,6 +35,14 @@ struct ParallelHashOptions {
   const std::atomic<bool>* cancel = nullptr;  // optional: stop early when set
   int dir_fd = AT_FDCWD;                      // the folder that relative task paths start in
 };
+
+// The task that hashes a regular file found by WalkTree.
+HashTask HashTaskFor(const WalkEntry& entry);
+
+// The folder that the tasks of a walk of `root` are opened relative to (for
+// ParallelHashOptions::dir_fd). kIOError naming the data root if it cannot be
+// opened.
+StatusOr<container::FileDescriptor> OpenTaskRoot(const std::string& root);
 
 // Stats every task that is not yet listed (StatRegularFileAt), on `jobs`
 // threads, and sets its `listed`. A failure is passed to `failed(index,
