@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "dtm/atomic_file.h"
+#include "dtm/format.h"
 #include "dtm/summary.h"
 
 namespace dtm::cli {

@@ -5,6 +5,7 @@
 #include "command.h"
 #include "dtm/builder.h"
 #include "dtm/buildspec.h"
+#include "dtm/format.h"
 #include "dtm/summary.h"
 
 namespace dtm::cli {

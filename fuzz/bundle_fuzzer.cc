@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "attestation_format.h"
+#include "attestation/format.h"
 #include "fuzz_compare.h"
 #include "fuzz_util.h"
 

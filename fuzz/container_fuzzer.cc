@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-#include "container_format.h"
+#include "container/format.h"
 #include "dtm/container.h"
 #include "dtm/digest.h"
 #include "dtm/report.h"

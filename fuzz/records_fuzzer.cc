@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 
-#include "container_format.h"
+#include "container/format.h"
 #include "dtm/records.h"
 #include "dtm/report.h"
 #include "fuzz_util.h"

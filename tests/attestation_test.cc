@@ -8,8 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "attestation_format.h"
-#include "base64.h"
+#include "attestation/format.h"
+#include "base/base64.h"
 #include "signing_test_manifest.h"
 #include "signing_test_util.h"
 

@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "attestation_format.h"
+#include "attestation/format.h"
 #include "dtm/attestation.h"
 #include "dtm/x509.h"
 #include "signing_test_certs.h"

@@ -13,7 +13,7 @@
 #include <string>
 #include <thread>
 
-#include "build_checkpoint.h"
+#include "build/checkpoint.h"
 #include "gtest/gtest.h"
 #include "temp_dir.h"
 

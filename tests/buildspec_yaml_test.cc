@@ -9,8 +9,8 @@
 #include <gtest/gtest.h>
 
 #include "dtm/v1/manifest.pb.h"
-#include "yaml_scalars.h"
-#include "yaml_to_proto.h"
+#include "yaml/scalars.h"
+#include "yaml/yaml_to_proto.h"
 
 namespace dtm {
 namespace {

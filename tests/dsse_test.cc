@@ -6,8 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "attestation_format.h"
-#include "base64.h"
+#include "attestation/format.h"
+#include "base/base64.h"
 #include "dtm/attestation.h"
 #include "dtm/keys.h"
 #include "signing_test_util.h"

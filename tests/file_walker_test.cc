@@ -1,4 +1,4 @@
-#include "file_walker.h"
+#include "files/walker.h"
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <map>
 
-#include "parallel_hash.h"
+#include "files/parallel_hash.h"
 #include "temp_dir.h"
 
 namespace dtm {

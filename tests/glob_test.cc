@@ -1,4 +1,4 @@
-#include "path_glob.h"
+#include "files/path_glob.h"
 
 #include <gtest/gtest.h>
 

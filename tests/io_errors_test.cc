@@ -26,8 +26,8 @@
 #include "dtm/atomic_file.h"
 #include "dtm/container.h"
 #include "dtm/diff.h"
-#include "file_walker.h"
-#include "parallel_hash.h"
+#include "files/parallel_hash.h"
+#include "files/walker.h"
 #include "temp_dir.h"
 
 extern char** environ;

@@ -10,16 +10,16 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "attestation_format.h"
+#include "attestation/format.h"
+#include "base/strict_json.h"
 #include "dtm/atomic_file.h"
 #include "dtm/attestation.h"
 #include "dtm/keys.h"
-#include "file_walker.h"
-#include "path_glob.h"
+#include "files/path_glob.h"
+#include "files/walker.h"
 #include "signing_test_util.h"
-#include "strict_json.h"
 #include "temp_dir.h"
-#include "yaml_to_proto.h"
+#include "yaml/yaml_to_proto.h"
 
 namespace dtm {
 namespace {

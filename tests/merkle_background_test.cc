@@ -1,4 +1,4 @@
-#include "merkle_background.h"
+#include "merkle/background.h"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // Fold keys of paths (spec/cli.md, "Paths"); what build and verify --data do
 // with them is tested in builder_test.cc.
-#include "path_fold.h"
+#include "files/path_fold.h"
 
 #include <gtest/gtest.h>
 

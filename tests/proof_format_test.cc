@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "base64.h"
+#include "base/base64.h"
 #include "dtm/merkle.h"
 #include "dtm/proof.h"
 #include "proof_test_util.h"

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "attestation_format.h"
-#include "base64.h"
+#include "attestation/format.h"
+#include "base/base64.h"
 #include "dtm/merkle.h"
 #include "proof_test_util.h"
 

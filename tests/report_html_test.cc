@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "dtm/report.h"
-#include "report_doc.h"
+#include "render/document.h"
 #include "report_test_util.h"
 #include "temp_dir.h"
 

@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "base64.h"
+#include "base/base64.h"
 #include "dtm/container.h"
 #include "dtm/digest.h"
 #include "signing_test_util.h"

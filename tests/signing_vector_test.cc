@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "base64.h"
+#include "base/base64.h"
 #include "dtm/attestation.h"
 #include "signing_test_util.h"
 

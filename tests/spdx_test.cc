@@ -60,7 +60,7 @@ TEST(SpdxListTest, IsSpdxLicenseIdIsExactAndCaseInsensitive) {
 }
 
 namespace pinned {
-#include "spdx_list.inc"  // the compiled-in list, to walk every id
+#include "spdx/license_list.inc"  // the compiled-in list, to walk every id
 }  // namespace pinned
 
 std::string Lower(std::string s) {

@@ -8,9 +8,9 @@
 #include <string_view>
 #include <vector>
 
-#include "dtm/report.h"
+#include "dtm/facts.h"
 #include "dtm/status.h"
-#include "dtm/v1/report.pb.h"
+#include "dtm/v1/policy.pb.h"
 
 namespace dtm {
 

@@ -14,37 +14,12 @@
 #include <string_view>
 #include <vector>
 
-#include "dtm/digest.h"
+#include "dtm/facts.h"
 #include "dtm/status.h"
 #include "dtm/v1/manifest.pb.h"
-#include "dtm/v1/report.pb.h"
+#include "dtm/v1/model_file.pb.h"
 
 namespace dtm {
-
-// One source of a manifest with the tally of its files.
-struct SourceFacts {
-  v1::Source source;
-  uint64_t files = 0;
-  uint64_t bytes = 0;  // sum of the sizes of its files
-};
-
-// What the reports and policy checks read from a manifest: the header and
-// every source, but no file entries. Memory grows with sources, not files.
-struct ManifestFacts {
-  std::string name;  // the manifest's file name, for messages and reports
-  v1::Header header;
-  std::vector<SourceFacts> sources;         // in manifest order (sorted by id)
-  std::optional<Sha256Digest> file_sha256;  // set when read from a file
-};
-
-// Reads the manifest at `path` once, checking its framing and footer as the
-// reader does. Errors name the file and the record (kCorruption etc.).
-StatusOr<ManifestFacts> ReadManifestFacts(const std::string& path);
-
-// Adds one record to `facts`: a Source is appended, a FileEntry is tallied on
-// its source. A FileEntry naming no earlier source is kCorruption (`index` is
-// the record number, for the message).
-Status AddRecordToFacts(const v1::Record& record, uint64_t index, ManifestFacts* facts);
 
 // Size bins of the EU template (section 1.3). The boundaries belong to the
 // middle bin: 1e9 tokens is "1 billion to 10 trillion tokens".

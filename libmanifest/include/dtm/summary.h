@@ -11,16 +11,6 @@
 
 namespace dtm {
 
-// The short label of an enum value of the schema: the value name without the
-// enum's prefix, lower-case ("ACQUISITION_METHOD_PUBLIC_DATASET" -> "public_dataset").
-// Unknown numbers give "unknown(N)".
-std::string EnumLabel(const google::protobuf::EnumDescriptor* type, int value);
-
-// "1.5 GiB", "512 B": binary units, three significant digits.
-std::string HumanBytes(uint64_t bytes);
-// "1,234,567"
-std::string GroupDigits(uint64_t n);
-
 // Writes the `dtm show` summary of the manifest at `path`: dataset, publisher,
 // version, Merkle root, totals, composition by use class, acquisition method
 // and modality, and one line per source with its license and provenance.

@@ -1,0 +1,250 @@
+#include "dtm/builder.h"
+
+#include <google/protobuf/util/time_util.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+
+#include "build/checkpoint.h"
+#include "build/file_selection.h"
+#include "dtm/container.h"
+#include "files/parallel_hash.h"
+#include "files/path_fold.h"
+#include "files/walker.h"
+
+#ifndef DTM_VERSION
+#define DTM_VERSION "0.0.0"
+#endif
+
+namespace dtm {
+
+using google::protobuf::Timestamp;
+using google::protobuf::util::TimeUtil;
+
+StatusOr<Timestamp> ParseCreatedTime(std::string_view text) {
+  Timestamp t;
+  std::string s(text);
+  if (!s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    if (s.size() > 11) return Status::InvalidArgument("time '" + s + "'", "out of range");
+    t.set_seconds(std::stoll(s));
+    return t;
+  }
+  if (!TimeUtil::FromString(s, &t)) {
+    return Status::InvalidArgument(
+        "time '" + s + "'", "expected RFC 3339 (2026-01-01T00:00:00Z) or seconds since 1970");
+  }
+  return t;
+}
+
+namespace {
+
+StatusOr<Timestamp> CreationTime(const BuildOptions& options) {
+  if (options.created) return *options.created;
+  if (const char* env = std::getenv("SOURCE_DATE_EPOCH"); env != nullptr && *env != '\0') {
+    auto t = ParseCreatedTime(env);
+    if (!t.ok()) return t.status().WithContext("SOURCE_DATE_EPOCH");
+    return t;
+  }
+  Timestamp now;
+  now.set_seconds(std::chrono::duration_cast<std::chrono::seconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count());
+  return now;
+}
+
+// The first of the errors (by task index), saying how many files failed.
+Status FirstFileError(std::vector<std::pair<size_t, Status>> errors) {
+  std::sort(errors.begin(), errors.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  Status first = errors.front().second;
+  if (errors.size() > 1) {
+    return first.WithContext(std::to_string(errors.size()) + " files could not be hashed; first");
+  }
+  return first;
+}
+
+// Stats (where the walk left it) and hashes every task, and stores sizes and
+// digests into the selected files. Takes digests from the checkpoint where the
+// file is unchanged, hashes the rest, records each new digest in the checkpoint.
+Status HashSelection(FileSelection* sel, const std::string& root, const BuildOptions& options,
+                     BuildCheckpoint* checkpoint, BuildResult* result) {
+  ParallelHashOptions ho;
+  ho.jobs = options.jobs;
+  ho.phase = "hashing";
+  ho.progress = options.progress;
+  ho.cancel = options.cancel;
+  container::FileDescriptor root_fd;
+  if (!sel->tasks.empty()) {
+    // Tasks are opened relative to the root: fewer path lookups per file.
+    DTM_ASSIGN_OR_RETURN(root_fd, OpenTaskRoot(root));
+    ho.dir_fd = root_fd.get();
+  }
+  std::mutex mu;
+  std::vector<std::pair<size_t, Status>> errors;
+  DTM_RETURN_IF_ERROR(ListFilesInParallel(
+      &sel->tasks, ho, [&](size_t i, Status s) { errors.emplace_back(i, std::move(s)); }));
+  if (!errors.empty()) return FirstFileError(std::move(errors));
+
+  std::vector<Sha256Digest> digests(sel->tasks.size());
+  std::vector<HashTask> todo;
+  std::vector<size_t> todo_index;  // todo[k] is sel->tasks[todo_index[k]]
+  for (size_t i = 0; i < sel->tasks.size(); ++i) {
+    if (const FileDigest* d = checkpoint->Lookup(sel->tasks[i].open_path)) {
+      digests[i] = d->sha256;
+      ++result->files_resumed;
+    } else {
+      todo.push_back(sel->tasks[i]);
+      todo_index.push_back(i);
+    }
+  }
+  Status run = HashFilesInParallel(todo, ho, [&](size_t k, StatusOr<FileDigest> r) {
+    size_t i = todo_index[k];
+    if (r.ok()) {
+      digests[i] = r->sha256;
+      checkpoint->Record(todo[k].open_path, *r);
+      return;
+    }
+    std::lock_guard<std::mutex> lock(mu);
+    errors.emplace_back(i, r.status());
+  });
+  Status flushed = checkpoint->Flush();
+  DTM_RETURN_IF_ERROR(run);
+  DTM_RETURN_IF_ERROR(flushed);
+  if (!errors.empty()) return FirstFileError(std::move(errors));
+  for (SelectedFile& f : sel->files) {
+    if (f.task == SelectedFile::kDeclared) continue;
+    f.sha256 = digests[f.task];
+    f.size = sel->tasks[f.task].listed.size;
+  }
+  result->files_hashed = sel->tasks.size();
+  for (const HashTask& t : sel->tasks) result->bytes_hashed += t.listed.size;
+  result->files_declared = sel->files.size();
+  for (const SelectedFile& f : sel->files) {
+    if (f.task != SelectedFile::kDeclared) --result->files_declared;
+  }
+  return Status::Ok();
+}
+
+// Sorts files into canonical order and rejects a path listed twice in a source.
+Status SortSelection(const BuildSpec& spec, FileSelection* sel) {
+  std::sort(sel->files.begin(), sel->files.end(),
+            [&](const SelectedFile& a, const SelectedFile& b) {
+              if (a.source != b.source) return a.source < b.source;
+              return sel->PathOf(a) < sel->PathOf(b);
+            });
+  for (size_t i = 1; i < sel->files.size(); ++i) {
+    const SelectedFile& a = sel->files[i - 1];
+    const SelectedFile& b = sel->files[i];
+    if (a.source == b.source && sel->PathOf(a) == sel->PathOf(b)) {
+      const SourceSpec& s = spec.sources[sel->source_order[a.source]];
+      return Status::InvalidArgument(s.location + ": source '" + s.source.id() + "'",
+                                     "path '" + std::string(sel->PathOf(a)) +
+                                         "' is selected twice (by patterns, a listing or `files`)");
+    }
+  }
+  return Status::Ok();
+}
+
+Status FillPrevious(const BuildSpec& spec, v1::Header* header) {
+  if (spec.previous_manifest.empty()) return Status::Ok();
+  auto prev = CheckManifest(spec.previous_manifest);
+  if (!prev.ok()) return prev.status().WithContext("previous version");
+  v1::PreviousVersion* p = header->mutable_previous();
+  if (p->version().empty()) p->set_version(prev->header.dataset().version());
+  p->set_manifest_sha256(std::string(AsBytes(prev->file_sha256)));
+  p->set_merkle_root(std::string(AsBytes(prev->merkle_root)));
+  return Status::Ok();
+}
+
+// Errors of the output file: kIOError naming it (the contract of builder.h).
+Status OutputError(const std::string& output_path, const Status& s) {
+  return Status::IOError("output '" + output_path + "'", s.message());
+}
+
+// A clearer error than the temporary file's for the commonest mistake.
+Status CheckOutputFolder(const std::string& output_path) {
+  size_t slash = output_path.rfind('/');
+  std::string folder = slash == std::string::npos ? "." : output_path.substr(0, slash + 1);
+  struct stat st;
+  if (stat(folder.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    return Status::IOError("output '" + output_path + "'",
+                           "folder '" + folder + "' does not exist");
+  }
+  return Status::Ok();
+}
+
+Status WriteRecords(const BuildSpec& spec, const FileSelection& sel, ManifestWriter* writer) {
+  v1::Record record;
+  for (size_t idx : sel.source_order) {
+    *record.mutable_source() = spec.sources[idx].source;
+    DTM_RETURN_IF_ERROR(writer->Add(record));
+  }
+  v1::FileEntry* entry = record.mutable_file();
+  for (const SelectedFile& f : sel.files) {
+    entry->set_source_id(spec.sources[sel.source_order[f.source]].source.id());
+    entry->set_path(std::string(sel.PathOf(f)));
+    entry->set_size(f.size);
+    entry->set_sha256(std::string(AsBytes(f.sha256)));
+    entry->set_origin(f.task == SelectedFile::kDeclared ? v1::FileEntry::ORIGIN_DECLARED
+                                                        : v1::FileEntry::ORIGIN_HASHED);
+    DTM_RETURN_IF_ERROR(writer->Add(record));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+bool IsOutputError(const Status& status, const std::string& output_path) {
+  return status.code() == StatusCode::kIOError &&
+         status.message().starts_with("output '" + output_path + "'");
+}
+
+StatusOr<BuildResult> BuildManifest(const BuildSpec& spec, const BuildOptions& options,
+                                    const std::string& output_path) {
+  BuildResult result;
+  v1::Header header = spec.header;
+  DTM_ASSIGN_OR_RETURN(*header.mutable_created(), CreationTime(options));
+  header.mutable_tool()->set_name("dtm");
+  header.mutable_tool()->set_version(DTM_VERSION);
+  DTM_RETURN_IF_ERROR(FillPrevious(spec, &header));
+
+  // Opened first, so that an unwritable output fails before hours of hashing.
+  // Dropped without Finish on any error: nothing appears at output_path.
+  DTM_RETURN_IF_ERROR(CheckOutputFolder(output_path));
+  auto writer = ManifestWriter::Create(output_path);
+  if (!writer.ok()) return OutputError(output_path, writer.status());
+
+  std::string root = options.data_root.empty() ? spec.base_dir : options.data_root;
+  if (root.empty()) root = ".";
+  DTM_ASSIGN_OR_RETURN(FileSelection sel,
+                       SelectFiles(spec, root, output_path, options.follow_symlinks));
+  DTM_ASSIGN_OR_RETURN(auto checkpoint, BuildCheckpoint::Open(BuildCheckpoint::PathFor(output_path),
+                                                              options.resume));
+  DTM_RETURN_IF_ERROR(HashSelection(&sel, root, options, checkpoint.get(), &result));
+  DTM_RETURN_IF_ERROR(SortSelection(spec, &sel));
+  PathCollisions collisions = FindPathCollisions(
+      sel.files.size(), [&](size_t i) { return sel.PathOf(sel.files[i]); },
+      BuildResult::kMaxListedCollisions);
+  result.path_collision_count = collisions.count;
+  for (PathCollision& c : collisions.listed) {
+    result.path_collisions.emplace_back(std::move(c.first), std::move(c.second));
+  }
+  if (options.cancel && options.cancel->load()) return Status::Internal("interrupted");
+  Status written = WriteRecords(spec, sel, writer->get());
+  // Record rules (canonical order, valid paths) are checked by Add and are
+  // input errors; anything else while writing is the output's.
+  if (!written.ok()) {
+    return written.code() == StatusCode::kIOError ? OutputError(output_path, written) : written;
+  }
+  auto finished = (*writer)->Finish(std::move(header));
+  if (!finished.ok()) return OutputError(output_path, finished.status());
+  result.header = *std::move(finished);
+  checkpoint->Remove();
+  return result;
+}
+
+}  // namespace dtm

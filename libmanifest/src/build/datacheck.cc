@@ -1,0 +1,269 @@
+#include "dtm/datacheck.h"
+
+#include <algorithm>
+#include <mutex>
+#include <tuple>
+#include <unordered_map>
+
+#include "dtm/container.h"
+#include "files/parallel_hash.h"
+#include "files/path_fold.h"
+#include "files/walker.h"
+
+namespace dtm {
+
+const char* DataProblemKindName(DataProblem::Kind kind) {
+  switch (kind) {
+    case DataProblem::Kind::kMissing:
+      return "missing";
+    case DataProblem::Kind::kModified:
+      return "modified";
+    case DataProblem::Kind::kUnreadable:
+      return "unreadable";
+    case DataProblem::Kind::kNotRegular:
+      return "not a regular file";
+  }
+  return "unknown";
+}
+
+namespace {
+
+constexpr size_t kBatchFiles = 8192;
+constexpr uint64_t kBatchBytes = 1ull << 30;
+
+struct DiskFile {
+  std::string rel_path;
+  HashTask task;  // how to open it, and its stat if the walk made one
+  bool regular = true;
+  bool seen = false;
+};
+
+struct PendingCheck {
+  size_t disk_index;
+  std::string source_id;
+  uint64_t size;  // as the manifest says
+  Sha256Digest expected;
+};
+
+class DataChecker {
+ public:
+  DataChecker(const DataCheckOptions& options, DataCheckReport* report)
+      : options_(options), report_(report) {}
+
+  Status ListDisk(const std::string& root) {
+    WalkOptions wo;
+    wo.follow_symlinks = options_.follow_symlinks;
+    wo.defer_regular_stat = true;  // files are stat'ed in parallel when checked
+    DTM_ASSIGN_OR_RETURN(root_fd_, OpenTaskRoot(root));
+    DTM_RETURN_IF_ERROR(WalkTree(
+        root, wo, [](std::string_view) { return true; },
+        [&](const WalkEntry& e) {
+          DiskFile d;
+          d.rel_path = e.rel_path;
+          d.task = HashTaskFor(e);
+          d.regular = e.type == WalkEntry::Type::kRegular;
+          disk_.push_back(std::move(d));
+          return Status::Ok();
+        }));
+    std::sort(disk_.begin(), disk_.end(),
+              [](const DiskFile& a, const DiskFile& b) { return a.rel_path < b.rel_path; });
+    return Status::Ok();
+  }
+
+  Status Check(const v1::FileEntry& f) {
+    ++report_->entries;
+    DataSourceTally& tally = report_->by_source[f.source_id()];
+    ++tally.files;
+    auto it =
+        std::lower_bound(disk_.begin(), disk_.end(), f.path(),
+                         [](const DiskFile& d, const std::string& p) { return d.rel_path < p; });
+    if (it == disk_.end() || it->rel_path != f.path()) {
+      if (f.origin() == v1::FileEntry::ORIGIN_DECLARED) {
+        ++report_->declared_absent;
+        ++tally.declared_absent;
+        return Status::Ok();
+      }
+      AddProblem(DataProblem::Kind::kMissing, f.source_id(), f.path(), "no file at this path");
+      return Status::Ok();
+    }
+    it->seen = true;
+    if (!it->regular) {
+      AddProblem(DataProblem::Kind::kNotRegular, f.source_id(), f.path(),
+                 "a symbolic link or special file (see --follow-symlinks)");
+      return Status::Ok();
+    }
+    pending_.push_back({static_cast<size_t>(it - disk_.begin()), f.source_id(), f.size(),
+                        DigestFromBytes(f.sha256())});
+    pending_bytes_ += f.size();
+    if (pending_.size() >= kBatchFiles || pending_bytes_ >= kBatchBytes) return Flush();
+    return Status::Ok();
+  }
+
+  // Stats the pending files (in parallel), reports those whose size differs
+  // from the manifest's, and hashes the others.
+  Status Flush() {
+    if (pending_.empty()) return Status::Ok();
+    std::vector<HashTask> tasks;
+    tasks.reserve(pending_.size());
+    for (const PendingCheck& p : pending_) tasks.push_back(disk_[p.disk_index].task);
+    ParallelHashOptions ho;
+    ho.jobs = options_.jobs;
+    ho.phase = "verifying";
+    ho.cancel = options_.cancel;
+    ho.dir_fd = root_fd_.get();
+    std::vector<StatusOr<FileDigest>> results(tasks.size(), Status::Internal("not hashed"));
+    DTM_RETURN_IF_ERROR(
+        ListFilesInParallel(&tasks, ho, [&](size_t i, Status s) { results[i] = std::move(s); }));
+    // What is left to hash: listed files of the manifest's size.
+    std::vector<HashTask> todo;
+    std::vector<size_t> todo_index;
+    for (size_t i = 0; i < tasks.size(); ++i) {
+      if (tasks[i].is_listed && tasks[i].listed.size == pending_[i].size) {
+        todo.push_back(tasks[i]);
+        todo_index.push_back(i);
+      }
+    }
+    if (options_.progress) {
+      uint64_t files_before = files_done_, bytes_before = bytes_done_;
+      ho.progress = [this, files_before, bytes_before](const Progress& p) {
+        Progress q = p;
+        q.files_done += files_before;
+        q.bytes_done += bytes_before;
+        q.files_total = std::max(files_total_, q.files_done);
+        q.bytes_total = std::max(bytes_total_, q.bytes_done);
+        q.final = false;
+        options_.progress(q);
+      };
+    }
+    DTM_RETURN_IF_ERROR(HashFilesInParallel(todo, ho, [&](size_t k, StatusOr<FileDigest> r) {
+      results[todo_index[k]] = std::move(r);
+    }));
+    for (size_t i = 0; i < pending_.size(); ++i) {
+      const PendingCheck& p = pending_[i];
+      const DiskFile& d = disk_[p.disk_index];
+      ++files_done_;
+      bytes_done_ += p.size;
+      if (tasks[i].is_listed && tasks[i].listed.size != p.size) {
+        AddProblem(
+            DataProblem::Kind::kModified, p.source_id, d.rel_path,
+            "size " + std::to_string(p.size) + " -> " + std::to_string(tasks[i].listed.size));
+      } else if (!results[i].ok()) {
+        AddProblem(DataProblem::Kind::kUnreadable, p.source_id, d.rel_path,
+                   results[i].status().message());
+      } else if (results[i]->sha256 != p.expected) {
+        AddProblem(DataProblem::Kind::kModified, p.source_id, d.rel_path,
+                   "sha256 " + ToHex(p.expected) + " -> " + ToHex(results[i]->sha256));
+      } else {
+        ++report_->files_verified;
+        report_->bytes_verified += p.size;
+        ++report_->by_source[p.source_id].verified;
+      }
+    }
+    pending_.clear();
+    pending_bytes_ = 0;
+    return Status::Ok();
+  }
+
+  void Finish() {
+    // Batches finish out of order; entries are in canonical (source, path) order.
+    std::stable_sort(report_->problems.begin(), report_->problems.end(),
+                     [](const DataProblem& a, const DataProblem& b) {
+                       return std::tie(a.source_id, a.path) < std::tie(b.source_id, b.path);
+                     });
+    for (const DiskFile& d : disk_) {
+      if (d.seen || !d.regular) continue;
+      if (report_->unexpected.size() < DataCheckReport::kMaxListed) {
+        report_->unexpected.push_back(d.rel_path);
+      }
+      ++report_->unexpected_count;
+    }
+    NameNearMisses();
+    if (options_.progress) {
+      Progress p;
+      p.phase = "verifying";
+      p.files_done = p.files_total = files_done_;
+      p.bytes_done = p.bytes_total = bytes_done_;
+      p.final = true;
+      options_.progress(p);
+    }
+  }
+
+  void SetTotals(uint64_t files, uint64_t bytes) {
+    files_total_ = files;
+    bytes_total_ = bytes;
+  }
+
+ private:
+  // A missing entry whose path, normalised and case-folded, is the path of an
+  // unexpected file: say so (spec/cli.md, "Paths"); they still do not match.
+  void NameNearMisses() {
+    bool any_missing =
+        std::any_of(report_->problems.begin(), report_->problems.end(),
+                    [](const DataProblem& p) { return p.kind == DataProblem::Kind::kMissing; });
+    if (!any_missing || report_->unexpected_count == 0) return;
+    std::unordered_map<std::string, const std::string*> unexpected;
+    for (const DiskFile& d : disk_) {
+      if (!d.seen && d.regular) unexpected.emplace(PathFoldKey(d.rel_path), &d.rel_path);
+    }
+    for (DataProblem& p : report_->problems) {
+      if (p.kind != DataProblem::Kind::kMissing) continue;
+      auto it = unexpected.find(PathFoldKey(p.path));
+      if (it == unexpected.end()) continue;
+      p.detail += "; the data root has '" + *it->second +
+                  "', which differs only by Unicode normalisation or case (paths are compared "
+                  "byte for byte)";
+    }
+  }
+
+  void AddProblem(DataProblem::Kind kind, const std::string& source, const std::string& path,
+                  std::string detail) {
+    DataSourceTally& t = report_->by_source[source];
+    switch (kind) {
+      case DataProblem::Kind::kMissing:
+        ++t.missing;
+        break;
+      case DataProblem::Kind::kModified:
+        ++t.modified;
+        break;
+      default:
+        ++t.unreadable;
+        break;
+    }
+    ++report_->problem_count;
+    if (report_->problems.size() < DataCheckReport::kMaxListed) {
+      report_->problems.push_back({kind, source, path, std::move(detail)});
+    }
+  }
+
+  const DataCheckOptions& options_;
+  DataCheckReport* report_;
+  std::vector<DiskFile> disk_;
+  container::FileDescriptor root_fd_;  // the data root: tasks are opened relative to it
+  std::vector<PendingCheck> pending_;
+  uint64_t pending_bytes_ = 0;
+  uint64_t files_done_ = 0, bytes_done_ = 0;
+  uint64_t files_total_ = 0, bytes_total_ = 0;
+};
+
+}  // namespace
+
+StatusOr<DataCheckReport> CheckDataAgainstManifest(const std::string& manifest_path,
+                                                   const std::string& data_root,
+                                                   const DataCheckOptions& options) {
+  DataCheckReport report;
+  DataChecker checker(options, &report);
+  DTM_ASSIGN_OR_RETURN(auto reader, ManifestReader::Open(manifest_path));
+  checker.SetTotals(reader->header().totals().files(), reader->header().totals().bytes());
+  DTM_RETURN_IF_ERROR(checker.ListDisk(data_root).WithContext("data root '" + data_root + "'"));
+  v1::Record record;
+  while (true) {
+    DTM_ASSIGN_OR_RETURN(bool more, reader->Next(&record));
+    if (!more) break;
+    if (record.has_file()) DTM_RETURN_IF_ERROR(checker.Check(record.file()));
+  }
+  DTM_RETURN_IF_ERROR(checker.Flush());
+  checker.Finish();
+  return report;
+}
+
+}  // namespace dtm

@@ -1,0 +1,222 @@
+#include "build/file_selection.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <numeric>
+#include <optional>
+
+#include "dtm/records.h"
+#include "files/path_glob.h"
+#include "files/walker.h"
+
+namespace dtm {
+
+namespace {
+
+struct SourcePatterns {
+  std::vector<GlobPattern> include;
+  std::vector<GlobPattern> exclude;
+  std::vector<uint64_t> matches;  // per include pattern
+};
+
+std::string Quote(std::string_view path) {
+  std::string out = "'";
+  for (unsigned char c : path) {
+    if (c < 0x20 || c == 0x7f) {
+      static const char* kHex = "0123456789abcdef";
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + "'";
+}
+
+Status SourceError(const SourceSpec& s, std::string_view what) {
+  return Status::InvalidArgument(s.location + ": source '" + s.source.id() + "'", what);
+}
+
+void AddFile(FileSelection* sel, uint32_t source, std::string_view path, uint64_t size,
+             const Sha256Digest& digest, uint64_t task) {
+  SelectedFile f;
+  f.source = source;
+  f.path_len = static_cast<uint32_t>(path.size());
+  f.path_offset = sel->paths.size();
+  f.size = size;
+  f.sha256 = digest;
+  f.task = task;
+  sel->paths.append(path);
+  sel->files.push_back(f);
+}
+
+// Where the output's files would appear in the walk: its folder relative to
+// the root ("" for the root itself), or nullopt when it is not under the root.
+struct OutputFiles {
+  std::optional<std::string> rel_dir;
+  std::string name;
+
+  bool Matches(std::string_view rel_path) const {
+    if (!rel_dir) return false;
+    if (!rel_dir->empty()) {
+      if (!rel_path.starts_with(*rel_dir) || rel_path.size() <= rel_dir->size() ||
+          rel_path[rel_dir->size()] != '/') {
+        return false;
+      }
+      rel_path.remove_prefix(rel_dir->size() + 1);
+    }
+    if (rel_path.find('/') != std::string_view::npos) return false;
+    return rel_path == name || rel_path == name + ".checkpoint" ||
+           (rel_path.starts_with("." + name + ".") && !name.empty());
+  }
+};
+
+OutputFiles LocateOutput(const std::string& root, const std::string& output_path) {
+  OutputFiles out;
+  size_t slash = output_path.rfind('/');
+  out.name = slash == std::string::npos ? output_path : output_path.substr(slash + 1);
+  std::string folder = slash == std::string::npos ? "." : output_path.substr(0, slash + 1);
+  char* real_root = realpath(root.c_str(), nullptr);
+  char* real_folder = realpath(folder.c_str(), nullptr);
+  if (real_root != nullptr && real_folder != nullptr) {
+    std::string r = real_root, f = real_folder;
+    if (f == r) {
+      out.rel_dir = "";
+    } else if (r == "/" || (f.starts_with(r) && f[r.size()] == '/')) {
+      out.rel_dir = f.substr(r == "/" ? 1 : r.size() + 1);
+    }
+  }
+  free(real_root);
+  free(real_folder);
+  return out;
+}
+
+Status SelectOnDisk(const BuildSpec& spec, const std::string& root, const OutputFiles& output,
+                    bool follow_symlinks, FileSelection* sel) {
+  std::vector<SourcePatterns> patterns(sel->source_order.size());
+  bool any = false;
+  for (size_t k = 0; k < sel->source_order.size(); ++k) {
+    const SourceSpec& s = spec.sources[sel->source_order[k]];
+    for (const std::string& p : s.include) {
+      auto g = GlobPattern::Parse(p);
+      if (!g.ok()) return SourceError(s, g.status().message());
+      patterns[k].include.push_back(std::move(*g));
+      any = true;
+    }
+    for (const std::string& p : s.exclude) {
+      auto g = GlobPattern::Parse(p);
+      if (!g.ok()) return SourceError(s, g.status().message());
+      patterns[k].exclude.push_back(std::move(*g));
+    }
+    patterns[k].matches.assign(patterns[k].include.size(), 0);
+  }
+  if (!any) return Status::Ok();
+
+  auto descend = [&](std::string_view dir) {
+    for (const SourcePatterns& sp : patterns) {
+      for (const GlobPattern& g : sp.include) {
+        if (g.CouldMatchUnder(dir)) return true;
+      }
+    }
+    return false;
+  };
+  std::vector<uint32_t> hits;
+  auto visit = [&](const WalkEntry& e) -> Status {
+    if (output.Matches(e.rel_path)) return Status::Ok();
+    hits.clear();
+    for (uint32_t k = 0; k < patterns.size(); ++k) {
+      SourcePatterns& sp = patterns[k];
+      bool included = false;
+      for (size_t i = 0; i < sp.include.size(); ++i) {
+        if (sp.include[i].Matches(e.rel_path)) {
+          ++sp.matches[i];
+          included = true;
+        }
+      }
+      if (!included) continue;
+      bool excluded = std::any_of(sp.exclude.begin(), sp.exclude.end(),
+                                  [&](const GlobPattern& g) { return g.Matches(e.rel_path); });
+      if (!excluded) hits.push_back(k);
+    }
+    if (hits.empty()) return Status::Ok();
+    const SourceSpec& first = spec.sources[sel->source_order[hits[0]]];
+    if (e.type == WalkEntry::Type::kSymlink) {
+      return SourceError(first,
+                         Quote(e.rel_path) +
+                             " is a symbolic link (--follow-symlinks follows links that stay "
+                             "inside the data root)");
+    }
+    if (e.type != WalkEntry::Type::kRegular) {
+      return SourceError(first, Quote(e.rel_path) + " is not a regular file");
+    }
+    Status valid = ValidateRelativePath(e.rel_path);
+    if (!valid.ok())
+      return SourceError(first, "path " + Quote(e.rel_path) + ": " + valid.message());
+    uint64_t task = sel->tasks.size();
+    sel->tasks.push_back(HashTaskFor(e));
+    // The size is the task's, set when it is listed (HashSelection).
+    for (uint32_t k : hits) AddFile(sel, k, e.rel_path, 0, Sha256Digest{}, task);
+    return Status::Ok();
+  };
+  WalkOptions wo;
+  wo.follow_symlinks = follow_symlinks;
+  wo.defer_regular_stat = true;
+  // Only links that an include pattern selects, or under which one could
+  // match, are resolved (spec/cli.md, "Symbolic links and special files").
+  wo.link_wanted = [&](std::string_view rel) {
+    if (descend(rel)) return true;
+    for (const SourcePatterns& sp : patterns) {
+      for (const GlobPattern& g : sp.include) {
+        if (g.Matches(rel)) return true;
+      }
+    }
+    return false;
+  };
+  DTM_RETURN_IF_ERROR(WalkTree(root, wo, descend, visit).WithContext("data root '" + root + "'"));
+
+  for (size_t k = 0; k < patterns.size(); ++k) {
+    const SourceSpec& s = spec.sources[sel->source_order[k]];
+    for (size_t i = 0; i < patterns[k].include.size(); ++i) {
+      if (patterns[k].matches[i] == 0) {
+        return SourceError(s,
+                           "pattern '" + s.include[i] + "' matches no file under '" + root + "'");
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+Status SelectDeclared(const BuildSpec& spec, FileSelection* sel) {
+  for (uint32_t k = 0; k < sel->source_order.size(); ++k) {
+    const SourceSpec& s = spec.sources[sel->source_order[k]];
+    for (const DeclaredFile& d : s.declared) {
+      AddFile(sel, k, d.path, d.size, d.sha256, SelectedFile::kDeclared);
+    }
+    if (!s.listing.empty()) {
+      DTM_RETURN_IF_ERROR(ForEachListedFile(s.listing, [&](DeclaredFile&& d) {
+        AddFile(sel, k, d.path, d.size, d.sha256, SelectedFile::kDeclared);
+        return Status::Ok();
+      }));
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+StatusOr<FileSelection> SelectFiles(const BuildSpec& spec, const std::string& data_root,
+                                    const std::string& output_path, bool follow_symlinks) {
+  FileSelection sel;
+  sel.source_order.resize(spec.sources.size());
+  std::iota(sel.source_order.begin(), sel.source_order.end(), size_t{0});
+  std::sort(sel.source_order.begin(), sel.source_order.end(), [&](size_t a, size_t b) {
+    return spec.sources[a].source.id() < spec.sources[b].source.id();
+  });
+  DTM_RETURN_IF_ERROR(SelectDeclared(spec, &sel));
+  DTM_RETURN_IF_ERROR(
+      SelectOnDisk(spec, data_root, LocateOutput(data_root, output_path), follow_symlinks, &sel));
+  return sel;
+}
+
+}  // namespace dtm

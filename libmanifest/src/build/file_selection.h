@@ -1,0 +1,50 @@
+// Which files each source of a build spec selects: files on disk matched by
+// patterns, and declared files. The first step of `dtm build`.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dtm/buildspec.h"
+#include "dtm/status.h"
+#include "files/parallel_hash.h"
+
+namespace dtm {
+
+// One (source, path) pair. Paths live in FileSelection::paths to keep an entry
+// small: a build of ten million declared files holds ten million of these.
+struct SelectedFile {
+  uint32_t source = 0;  // index into FileSelection::source_order
+  uint32_t path_len = 0;
+  uint64_t path_offset = 0;
+  uint64_t size = 0;  // for a file on disk: 0 until it is stat'ed (its task)
+  Sha256Digest sha256{};
+  // Index into FileSelection::tasks for a file on disk; kDeclared otherwise.
+  uint64_t task = kDeclared;
+  static constexpr uint64_t kDeclared = ~uint64_t{0};
+};
+
+struct FileSelection {
+  // spec.sources indexes, sorted by source id: SelectedFile::source indexes
+  // this.
+  std::vector<size_t> source_order;
+  std::vector<SelectedFile> files;
+  std::string paths;            // every SelectedFile's path bytes, back to back
+  std::vector<HashTask> tasks;  // files on disk to hash, each once; mostly not yet stat'ed
+
+  std::string_view PathOf(const SelectedFile& f) const {
+    return std::string_view(paths).substr(f.path_offset, f.path_len);
+  }
+};
+
+// Walks `data_root` once for all sources' patterns and reads every declared
+// file (inline and listings). Errors name the spec location of the source.
+// Files of the build's own output are never selected: `output_path`, its
+// checkpoint (OUTPUT.checkpoint) and its temporary files (.OUTPUT.*), when
+// they lie under the data root.
+StatusOr<FileSelection> SelectFiles(const BuildSpec& spec, const std::string& data_root,
+                                    const std::string& output_path, bool follow_symlinks);
+
+}  // namespace dtm

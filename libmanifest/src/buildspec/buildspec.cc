@@ -1,0 +1,271 @@
+// Loading and validating dtm.yaml (spec/spec-file.md).
+#include "dtm/buildspec.h"
+
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <map>
+
+#include "buildspec/rules.h"
+#include "dtm/records.h"
+#include "dtm/spdx.h"
+#include "files/path_glob.h"
+#include "yaml/yaml_to_proto.h"
+
+namespace dtm {
+
+namespace {
+
+// Loads one document. Not thread-safe; one per call of ParseBuildSpec.
+class SpecLoader {
+ public:
+  SpecLoader(const std::string& file, const std::string& base_dir, size_t text_bytes)
+      : yaml_(file, 2 * static_cast<uint64_t>(text_bytes) + 1024), base_dir_(base_dir) {}
+
+  StatusOr<BuildSpec> Load(const YAML::Node& root);
+
+ private:
+  Status CheckVersion(const YAML::Node& root);
+  Status LoadPrevious(const YamlEntry& entry, BuildSpec* spec);
+  Status LoadSources(const YAML::Node& node, BuildSpec* spec);
+  Status LoadData(const YAML::Node& node, const std::string& path, SourceSpec* spec);
+  Status LoadDeclaredFiles(const YAML::Node& node, const std::string& path, SourceSpec* spec);
+  // Resolves a spec-relative path and checks that it names a regular file.
+  StatusOr<std::string> ExistingFile(const std::string& value, const std::string& path);
+
+  YamlToProto yaml_;
+  SpecRules rules_{yaml_};
+  std::string base_dir_;
+  YAML::Mark root_mark_;
+};
+
+Status SpecLoader::CheckVersion(const YAML::Node& root) {
+  const YAML::Node version = root["dtm"];
+  if (!version) {
+    return yaml_.Error(root_mark_, "dtm", "missing; a spec starts with 'dtm: 1'");
+  }
+  const std::string problem = "unsupported spec version; this dtm reads 'dtm: 1'";
+  if (!version.IsScalar()) return yaml_.Error(version.Mark(), "dtm", problem);
+  if (version.Scalar() != "1") {
+    return yaml_.Error(version.Mark(), "dtm",
+                       "unsupported spec version " + QuoteForMessage(version.Scalar()) +
+                           "; this dtm reads 'dtm: 1'");
+  }
+  return Status::Ok();
+}
+
+StatusOr<BuildSpec> SpecLoader::Load(const YAML::Node& root) {
+  root_mark_ = root.Mark();
+  if (!root.IsMap()) {
+    return yaml_.Error(root_mark_, "",
+                       std::string("a spec is a mapping of keys to values, got ") +
+                           (root.IsSequence() ? "a sequence"
+                            : root.IsNull()   ? "null"
+                                              : "a scalar"));
+  }
+  DTM_RETURN_IF_ERROR(CheckVersion(root));
+  BuildSpec spec;
+  spec.base_dir = base_dir_;
+  YamlToProto::Options top;
+  top.only_fields = {"dataset", "publisher", "models"};
+  top.extra_keys = {"dtm", "previous", "sources"};
+  std::vector<YamlEntry> extras;
+  DTM_RETURN_IF_ERROR(yaml_.ToMessage(root, &spec.header, "", top, &extras));
+  const YAML::Node* sources = nullptr;
+  for (const YamlEntry& entry : extras) {
+    yaml_.RecordMark(entry.key, entry.key_node, entry.value);
+    if (entry.key == "previous") DTM_RETURN_IF_ERROR(LoadPrevious(entry, &spec));
+    if (entry.key == "sources") sources = &entry.value;
+  }
+  DTM_RETURN_IF_ERROR(rules_.CheckHeader(spec.header));
+  if (sources == nullptr) {
+    return yaml_.Error(root_mark_, "sources", "missing; at least one source is required");
+  }
+  DTM_RETURN_IF_ERROR(LoadSources(*sources, &spec));
+  return spec;
+}
+
+Status SpecLoader::LoadPrevious(const YamlEntry& entry, BuildSpec* spec) {
+  if (entry.value.IsNull()) return Status::Ok();
+  YamlToProto::Options options;
+  options.extra_keys = {"manifest"};
+  std::vector<YamlEntry> extras;
+  v1::PreviousVersion* previous = spec->header.mutable_previous();
+  DTM_RETURN_IF_ERROR(yaml_.ToMessage(entry.value, previous, "previous", options, &extras));
+  if (extras.empty()) return rules_.CheckExplicitPrevious(*previous);
+  const YamlEntry& manifest = extras.front();
+  yaml_.RecordMark("previous.manifest", manifest.key_node, manifest.value);
+  DTM_ASSIGN_OR_RETURN(std::string value, yaml_.String(manifest.value, "previous.manifest"));
+  DTM_RETURN_IF_ERROR(rules_.CheckPreviousFromManifest(*previous));
+  DTM_ASSIGN_OR_RETURN(spec->previous_manifest, ExistingFile(value, "previous.manifest"));
+  return Status::Ok();
+}
+
+Status SpecLoader::LoadSources(const YAML::Node& node, BuildSpec* spec) {
+  if (!node.IsSequence() && !node.IsNull()) {
+    return yaml_.Error(node.Mark(), "sources", "expected a sequence of sources");
+  }
+  if (node.IsNull() || node.size() == 0) {
+    return rules_.Fail("sources", "at least one source is required");
+  }
+  std::map<std::string, std::string> first_location_of_id;
+  size_t index = 0;
+  for (const YAML::Node& element : node) {
+    const std::string path = ElementPath("sources", index++);
+    SourceSpec source;
+    source.location = YamlLocation(yaml_.file(), element.Mark());
+    yaml_.RecordMark(path, element, element);
+    YamlToProto::Options options;
+    options.extra_keys = {"data"};
+    std::vector<YamlEntry> extras;
+    if (element.IsNull()) return yaml_.Error(element.Mark(), path, "null in a sequence");
+    DTM_RETURN_IF_ERROR(yaml_.ToMessage(element, &source.source, path, options, &extras));
+    DTM_RETURN_IF_ERROR(rules_.CheckSource(&source.source, path));
+    const std::string id_path = FieldPath(path, "id");
+    const YAML::Mark id_mark = rules_.Where(id_path);
+    const std::string id_location = YamlLocation(yaml_.file(), id_mark);
+    auto [first, inserted] = first_location_of_id.emplace(source.source.id(), id_location);
+    if (!inserted) {
+      return yaml_.Error(id_mark, id_path,
+                         "duplicate source id " + QuoteForMessage(source.source.id()) +
+                             " (first at " + first->second + ")");
+    }
+    const std::string data_path = FieldPath(path, "data");
+    if (extras.empty()) {
+      return yaml_.Error(element.Mark(), data_path,
+                         "missing; say where the files are with include, listing or files");
+    }
+    yaml_.RecordMark(data_path, extras.front().key_node, extras.front().value);
+    DTM_RETURN_IF_ERROR(LoadData(extras.front().value, data_path, &source));
+    spec->sources.push_back(std::move(source));
+  }
+  return Status::Ok();
+}
+
+Status SpecLoader::LoadData(const YAML::Node& node, const std::string& path, SourceSpec* spec) {
+  std::vector<YamlEntry> entries;
+  if (!node.IsNull()) {
+    DTM_RETURN_IF_ERROR(
+        yaml_.Entries(node, path, {"include", "exclude", "listing", "files"}, &entries));
+  }
+  for (const YamlEntry& entry : entries) {
+    const std::string entry_path = FieldPath(path, entry.key);
+    yaml_.RecordMark(entry_path, entry.key_node, entry.value);
+    if (entry.key == "include" || entry.key == "exclude") {
+      std::vector<YAML::Mark> marks;
+      DTM_ASSIGN_OR_RETURN(std::vector<std::string> patterns,
+                           yaml_.StringList(entry.value, entry_path, &marks));
+      for (size_t i = 0; i < patterns.size(); ++i) {
+        StatusOr<GlobPattern> pattern = GlobPattern::Parse(patterns[i]);
+        if (!pattern.ok()) {
+          return yaml_.Error(marks[i], ElementPath(entry_path, i), pattern.status().message());
+        }
+      }
+      (entry.key == "include" ? spec->include : spec->exclude) = std::move(patterns);
+    } else if (entry.key == "listing") {
+      DTM_ASSIGN_OR_RETURN(std::string listing, yaml_.String(entry.value, entry_path));
+      if (listing.empty()) return rules_.Fail(entry_path, "must not be empty or null");
+      DTM_ASSIGN_OR_RETURN(spec->listing, ExistingFile(listing, entry_path));
+    } else {
+      DTM_RETURN_IF_ERROR(LoadDeclaredFiles(entry.value, entry_path, spec));
+    }
+  }
+  if (spec->include.empty() && spec->listing.empty() && spec->declared.empty()) {
+    return rules_.Fail(path, "give at least one of include, listing or files");
+  }
+  return Status::Ok();
+}
+
+Status SpecLoader::LoadDeclaredFiles(const YAML::Node& node, const std::string& path,
+                                     SourceSpec* spec) {
+  if (node.IsNull()) return Status::Ok();
+  if (!node.IsSequence()) return yaml_.Error(node.Mark(), path, "expected a sequence of files");
+  YamlToProto::Options options;
+  options.only_fields = {"path", "size", "sha256"};
+  options.record_marks = false;  // a spec may declare many files
+  size_t index = 0;
+  for (const YAML::Node& element : node) {
+    const std::string element_path = ElementPath(path, index++);
+    if (!element.IsMap()) {
+      return yaml_.Error(element.Mark(), element_path, "expected a mapping {path, size, sha256}");
+    }
+    v1::FileEntry entry;
+    DTM_RETURN_IF_ERROR(yaml_.ToMessage(element, &entry, element_path, options));
+    for (const char* key : {"path", "size", "sha256"}) {
+      if (!element[key] || element[key].IsNull()) {
+        return yaml_.Error(element.Mark(), FieldPath(element_path, key), "missing");
+      }
+    }
+    if (Status s = ValidateRelativePath(entry.path()); !s.ok()) {
+      return yaml_.Error(element["path"].Mark(), FieldPath(element_path, "path"),
+                         "bad path " + QuoteForMessage(entry.path()) + ": " + s.message());
+    }
+    spec->declared.push_back(DeclaredFile{std::move(*entry.mutable_path()), entry.size(),
+                                          DigestFromBytes(entry.sha256())});
+  }
+  return Status::Ok();
+}
+
+StatusOr<std::string> SpecLoader::ExistingFile(const std::string& value, const std::string& path) {
+  if (value.empty()) return yaml_.Error(rules_.Where(path), path, "must not be empty or null");
+  const std::filesystem::path given(value);
+  const std::string resolved = given.is_absolute() || base_dir_.empty()
+                                   ? value
+                                   : (std::filesystem::path(base_dir_) / given).string();
+  struct stat st;
+  const YAML::Mark mark = rules_.Where(path);
+  if (stat(resolved.c_str(), &st) != 0) {
+    return yaml_.Error(mark, path, "cannot find " + QuoteForMessage(resolved));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    return yaml_.Error(mark, path, QuoteForMessage(resolved) + " is not a regular file");
+  }
+  return resolved;
+}
+
+}  // namespace
+
+namespace {
+
+// After validation: each license expression in its normalized spelling
+// (spec/license.md: "mit or apache-2.0" is recorded as "MIT OR Apache-2.0"),
+// and a warning for each list id that the list marks deprecated.
+void FinishLicenses(BuildSpec* spec) {
+  for (SourceSpec& s : spec->sources) {
+    auto parsed = ParseLicenseExpression(s.source.license().expression());
+    if (!parsed.ok()) continue;  // cannot happen: the loader checked it
+    s.source.mutable_license()->set_expression(parsed->normalized);
+    for (const std::string& id : parsed->deprecated_ids) {
+      spec->warnings.push_back(s.location + ": source '" + s.source.id() +
+                               "': license.expression: '" + id +
+                               "' is deprecated in the SPDX License List; use its current id");
+    }
+  }
+}
+
+}  // namespace
+
+StatusOr<BuildSpec> ParseBuildSpec(std::string_view yaml_text, const std::string& path_for_messages,
+                                   const std::string& base_dir) {
+  DTM_ASSIGN_OR_RETURN(YAML::Node root, ParseYamlDocument(yaml_text, path_for_messages));
+  try {
+    SpecLoader loader(path_for_messages, base_dir, yaml_text.size());
+    StatusOr<BuildSpec> spec = loader.Load(root);
+    if (!spec.ok()) return spec;
+    spec->path = path_for_messages;
+    FinishLicenses(&*spec);
+    return spec;
+  } catch (const YAML::Exception& e) {
+    return YamlError(path_for_messages, e.mark, "", "YAML error: " + e.msg);
+  } catch (const std::exception& e) {
+    return Status::Internal(path_for_messages + ": unexpected error", e.what());
+  }
+}
+
+StatusOr<BuildSpec> LoadBuildSpec(const std::string& path) {
+  DTM_ASSIGN_OR_RETURN(std::string text, ReadYamlFile(path));
+  std::string base_dir = std::filesystem::path(path).parent_path().string();
+  return ParseBuildSpec(text, path, base_dir.empty() ? "." : base_dir);
+}
+
+}  // namespace dtm

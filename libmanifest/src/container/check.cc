@@ -1,0 +1,120 @@
+// CheckManifest: spec/container.md, "Checking a manifest".
+#include <sstream>
+
+#include "dtm/container.h"
+#include "dtm/merkle.h"
+#include "dtm/records.h"
+#include "merkle/background.h"
+
+namespace dtm {
+
+namespace {
+
+std::string Show(int64_t v) { return std::to_string(v); }
+std::string Show(uint64_t v) { return std::to_string(v); }
+std::string Show(double v) {
+  std::ostringstream out;
+  out.precision(17);
+  out << v;
+  return out.str();
+}
+
+// Compares header fields with what the records give, naming the first field
+// that differs: "header.totals.bytes is 100 but the records give 99".
+class FieldComparer {
+ public:
+  explicit FieldComparer(const std::string& path) : path_(path) {}
+
+  template <typename T>
+  void Compare(const std::string& field, T in_header, T from_records) {
+    if (!status_.ok() || in_header == from_records) return;
+    status_ = Status::Corruption(path_ + ": header." + field + " is " + Show(in_header) +
+                                 " but the records give " + Show(from_records));
+  }
+
+  void CompareRows(const std::string& field,
+                   const google::protobuf::RepeatedPtrField<v1::CompositionRow>& in_header,
+                   const google::protobuf::RepeatedPtrField<v1::CompositionRow>& from_records) {
+    if (!status_.ok()) return;
+    if (in_header.size() != from_records.size()) {
+      status_ = Status::Corruption(
+          path_ + ": header.composition." + field + " has " + Show(uint64_t(in_header.size())) +
+          " rows but the records give " + Show(uint64_t(from_records.size())));
+      return;
+    }
+    for (int i = 0; i < in_header.size(); ++i) {
+      const v1::CompositionRow& h = in_header[i];
+      const v1::CompositionRow& r = from_records[i];
+      const std::string row = "composition." + field + "[" + std::to_string(i) + "].";
+      Compare(row + "value", int64_t{h.value()}, int64_t{r.value()});
+      Compare(row + "sources", h.sources(), r.sources());
+      Compare(row + "files", h.files(), r.files());
+      Compare(row + "bytes", h.bytes(), r.bytes());
+      Compare(row + "tokens", h.tokens(), r.tokens());
+    }
+  }
+
+  const Status& status() const { return status_; }
+
+ private:
+  const std::string& path_;
+  Status status_;
+};
+
+}  // namespace
+
+StatusOr<ManifestIntegrity> CheckManifest(const std::string& path, const ContainerLimits& limits) {
+  DTM_ASSIGN_OR_RETURN(std::unique_ptr<ManifestReader> reader, ManifestReader::Open(path, limits));
+  RecordSequence sequence(limits.max_sources);
+  BackgroundMerkleRoot merkle;  // interior nodes on another core
+  v1::Record record;
+  std::string_view bytes;
+  for (;;) {
+    DTM_ASSIGN_OR_RETURN(const bool more, reader->Next(&bytes));
+    if (!more) break;
+    const uint64_t index = reader->records_read() - 1;
+    merkle.AddLeafHash(MerkleLeafHash(bytes));
+    if (!record.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+      return Status::Corruption(path + ": record " + std::to_string(index) +
+                                ": not a valid dtm.v1.Record");
+    }
+    if (Status s = sequence.Add(record); !s.ok()) {
+      // A rule broken inside a file is damage to the file, not a bad argument.
+      if (s.code() == StatusCode::kInvalidArgument) return Status::Corruption(path, s.message());
+      return s.WithContext(path);
+    }
+  }
+
+  ManifestIntegrity result;
+  result.header = reader->header();
+  result.merkle_root = merkle.Root();
+  result.file_sha256 = reader->file_sha256();
+  result.records = reader->records_read();
+  const v1::Header& h = result.header;
+
+  FieldComparer cmp(path);
+  cmp.Compare("record_count", h.record_count(), result.records);
+  const v1::Totals totals = sequence.totals();
+  cmp.Compare("totals.sources", h.totals().sources(), totals.sources());
+  cmp.Compare("totals.files", h.totals().files(), totals.files());
+  cmp.Compare("totals.bytes", h.totals().bytes(), totals.bytes());
+  cmp.Compare("totals.tokens", h.totals().tokens(), totals.tokens());
+  cmp.Compare("totals.documents", h.totals().documents(), totals.documents());
+  cmp.Compare("totals.hours", h.totals().hours(), totals.hours());
+  const v1::Composition composition = sequence.composition();
+  cmp.CompareRows("by_use_class", h.composition().by_use_class(), composition.by_use_class());
+  cmp.CompareRows("by_acquisition", h.composition().by_acquisition(), composition.by_acquisition());
+  cmp.CompareRows("by_modality", h.composition().by_modality(), composition.by_modality());
+  DTM_RETURN_IF_ERROR(cmp.status());
+  if (h.merkle_root().size() != 32) {
+    return Status::Corruption(path + ": header.merkle_root is " +
+                              std::to_string(h.merkle_root().size()) + " bytes, must be 32");
+  }
+  if (h.merkle_root() != AsBytes(result.merkle_root)) {
+    return Status::Corruption(path + ": header.merkle_root is " + ToHex(h.merkle_root()) +
+                              " but the records give " + ToHex(result.merkle_root));
+  }
+  return result;
+}
+
+}  // namespace dtm

@@ -1,0 +1,361 @@
+// DiffManifests: a streaming merge of two manifests in canonical order.
+#include "dtm/diff.h"
+
+#include <google/protobuf/arena.h>
+#include <google/protobuf/util/message_differencer.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include "diff/fields.h"
+#include "diff/sources.h"
+#include "dtm/merkle.h"
+#include "dtm/records.h"
+#include "merkle/background.h"
+
+namespace dtm {
+
+namespace {
+
+using google::protobuf::util::MessageDifferencer;
+
+// One manifest read record by record, checked as CheckManifest checks it.
+// Next() reads a record's bytes; Take() or TakeSameAs() then checks and counts
+// it (parsing it, unless the other manifest's current record has the same bytes
+// and was parsed already: most records of two versions are the same).
+class CheckedStream {
+ public:
+  static StatusOr<std::unique_ptr<CheckedStream>> Open(const std::string& path,
+                                                       const ContainerLimits& limits) {
+    DTM_ASSIGN_OR_RETURN(auto reader, ManifestReader::Open(path, limits));
+    return std::unique_ptr<CheckedStream>(new CheckedStream(std::move(reader), limits));
+  }
+
+  // Reads the next record's bytes into bytes() (valid until the next call).
+  // REQUIRES: the current record, if any, was taken. At the end returns false
+  // after checking the header against the records.
+  StatusOr<bool> Next() {
+    DTM_ASSIGN_OR_RETURN(const bool more, reader_->Next(&bytes_));
+    current_ = nullptr;
+    if (!more) {
+      DTM_RETURN_IF_ERROR(CheckHeader());
+      return false;
+    }
+    return true;
+  }
+
+  // Parses the current record, checks it and adds it to the Merkle tree; then
+  // record() is valid. Does nothing if it was taken already.
+  Status Take() {
+    if (current_ != nullptr) return Status::Ok();
+    const std::string& path = reader_->path();
+    const uint64_t index = reader_->records_read() - 1;
+    // Parsed messages live in an arena that is emptied every kArenaRecords
+    // records: no allocation and free per field of every record.
+    if (++parsed_ % kArenaRecords == 0 || record_ == nullptr) {
+      arena_.Reset();
+      record_ = google::protobuf::Arena::CreateMessage<v1::Record>(&arena_);
+    }
+    if (!record_->ParseFromArray(bytes_.data(), static_cast<int>(bytes_.size()))) {
+      return Status::Corruption(path + ": record " + std::to_string(index) +
+                                ": not a valid dtm.v1.Record");
+    }
+    leaf_hash_ = MerkleLeafHash(bytes_);
+    return Accept(record_);
+  }
+
+  // Take() for a record with the same bytes as `other`'s current record,
+  // which was taken: its parse and leaf hash are shared. The record is still
+  // checked in this manifest's sequence. Valid until `other` moves on.
+  Status TakeSameAs(const CheckedStream& other) {
+    if (current_ != nullptr) return Status::Ok();
+    leaf_hash_ = other.leaf_hash_;
+    return Accept(other.current_);
+  }
+
+  // REQUIRES: the current record was taken.
+  const v1::Record& record() const { return *current_; }
+  std::string_view bytes() const { return bytes_; }
+  const ManifestReader& reader() const { return *reader_; }
+
+ private:
+  static constexpr uint64_t kArenaRecords = 1024;
+
+  CheckedStream(std::unique_ptr<ManifestReader> reader, const ContainerLimits& limits)
+      : reader_(std::move(reader)), sequence_(limits.max_sources) {}
+
+  Status Accept(const v1::Record* record) {
+    if (Status s = sequence_.Add(*record); !s.ok()) {
+      const std::string& path = reader_->path();
+      if (s.code() == StatusCode::kInvalidArgument) return Status::Corruption(path, s.message());
+      return s.WithContext(path);
+    }
+    merkle_.AddLeafHash(leaf_hash_);
+    current_ = record;
+    return Status::Ok();
+  }
+
+  Status CheckHeader() {
+    const v1::Header& h = reader_->header();
+    const char* field = nullptr;
+    if (h.record_count() != sequence_.records()) {
+      field = "record_count";
+    } else if (!MessageDifferencer::Equals(h.totals(), sequence_.totals())) {
+      field = "totals";
+    } else if (!MessageDifferencer::Equals(h.composition(), sequence_.composition())) {
+      field = "composition";
+    } else if (h.merkle_root() != AsBytes(merkle_.Root())) {
+      field = "merkle_root";
+    }
+    if (field == nullptr) return Status::Ok();
+    return Status::Corruption(reader_->path() + ": header." + field +
+                              " does not match the records (dtm verify names the difference)");
+  }
+
+  std::unique_ptr<ManifestReader> reader_;
+  RecordSequence sequence_;
+  BackgroundMerkleRoot merkle_;  // interior nodes on another core
+  google::protobuf::Arena arena_;
+  v1::Record* record_ = nullptr;         // in arena_
+  const v1::Record* current_ = nullptr;  // the taken current record (this or the other's)
+  uint64_t parsed_ = 0;
+  Sha256Digest leaf_hash_{};
+  std::string_view bytes_;
+};
+
+// Reads the sources at the start of `stream`; returns whether a file record
+// follows (it is then the stream's current record).
+StatusOr<bool> ReadSources(CheckedStream* stream, std::vector<diff_internal::SourceRecord>* out) {
+  for (;;) {
+    DTM_ASSIGN_OR_RETURN(const bool more, stream->Next());
+    if (!more) return false;
+    DTM_RETURN_IF_ERROR(stream->Take());
+    if (!stream->record().has_source()) return true;
+    out->push_back({stream->record().source(), std::string(stream->bytes())});
+  }
+}
+
+FileVersion VersionOf(const v1::FileEntry& file) {
+  return {file.path(), file.size(), DigestFromBytes(file.sha256()), file.origin()};
+}
+
+// The file changes of the sources in scope, found by id; a small cache serves
+// the long runs of files of one source.
+class FileChangeIndex {
+ public:
+  void Add(const std::string& id) { by_id_[id].source_id = id; }
+
+  // nullptr when the source is out of scope.
+  SourceFileChanges* Find(const std::string& id) {
+    if (cached_ == nullptr || id != cached_id_) {
+      auto it = by_id_.find(id);
+      cached_id_ = id;
+      cached_ = it == by_id_.end() ? &out_of_scope_ : &it->second;
+    }
+    return cached_ == &out_of_scope_ ? nullptr : cached_;
+  }
+
+  std::map<std::string, SourceFileChanges>& all() { return by_id_; }
+
+ private:
+  std::map<std::string, SourceFileChanges> by_id_;
+  SourceFileChanges out_of_scope_;
+  SourceFileChanges* cached_ = nullptr;
+  std::string cached_id_;
+};
+
+// Merges the file records of both streams, each positioned on its first file
+// (or at its end). Unchanged files are counted and dropped.
+Status MergeFiles(CheckedStream* before, bool has_before, CheckedStream* after, bool has_after,
+                  FileChangeIndex* index) {
+  while (has_before || has_after) {
+    int order = 0;
+    if (has_before && has_after && before->bytes() == after->bytes()) {
+      DTM_RETURN_IF_ERROR(before->Take());
+      DTM_RETURN_IF_ERROR(after->TakeSameAs(*before));
+    } else if (!has_before) {
+      DTM_RETURN_IF_ERROR(after->Take());
+      order = 1;
+    } else if (!has_after) {
+      DTM_RETURN_IF_ERROR(before->Take());
+      order = -1;
+    } else {
+      DTM_RETURN_IF_ERROR(before->Take());
+      DTM_RETURN_IF_ERROR(after->Take());
+      const v1::FileEntry& b = before->record().file();
+      const v1::FileEntry& a = after->record().file();
+      order = b.source_id().compare(a.source_id());
+      if (order == 0) order = b.path().compare(a.path());
+    }
+    if (order <= 0) {
+      const v1::FileEntry& b = before->record().file();
+      if (SourceFileChanges* s = index->Find(b.source_id())) {
+        s->files.before++;
+        s->bytes.before += b.size();
+        if (order < 0) {
+          s->removed.push_back(VersionOf(b));
+        } else if (before->bytes() != after->bytes()) {
+          s->modified.push_back({VersionOf(b), VersionOf(after->record().file())});
+        }
+      }
+    }
+    if (order >= 0) {
+      const v1::FileEntry& a = after->record().file();
+      if (SourceFileChanges* s = index->Find(a.source_id())) {
+        s->files.after++;
+        s->bytes.after += a.size();
+        if (order > 0) s->added.push_back(VersionOf(a));
+      }
+    }
+    if (order <= 0) {
+      DTM_ASSIGN_OR_RETURN(has_before, before->Next());
+    }
+    if (order >= 0) {
+      DTM_ASSIGN_OR_RETURN(has_after, after->Next());
+    }
+  }
+  return Status::Ok();
+}
+
+// Pairs removed and added files of one source with the same size and digest:
+// the k-th removed with the k-th added of that content, both in path order.
+void DetectRenames(SourceFileChanges* s) {
+  if (s->removed.empty() || s->added.empty()) return;
+  auto key = [](const FileVersion& f) {
+    return std::string(AsBytes(f.sha256)) + std::to_string(f.size);
+  };
+  std::unordered_map<std::string, std::vector<size_t>> removed_by_content;
+  for (size_t i = s->removed.size(); i-- > 0;) removed_by_content[key(s->removed[i])].push_back(i);
+  std::vector<bool> removed_paired(s->removed.size()), added_paired(s->added.size());
+  for (size_t j = 0; j < s->added.size(); ++j) {
+    auto it = removed_by_content.find(key(s->added[j]));
+    if (it == removed_by_content.end() || it->second.empty()) continue;
+    const size_t i = it->second.back();  // lowest unpaired path: the vector is reversed
+    it->second.pop_back();
+    removed_paired[i] = added_paired[j] = true;
+    s->renamed.push_back({s->removed[i], s->added[j]});
+  }
+  auto compact = [](std::vector<FileVersion>* files, const std::vector<bool>& paired) {
+    size_t kept = 0;
+    for (size_t i = 0; i < files->size(); ++i) {
+      if (paired[i]) continue;
+      if (kept != i) (*files)[kept] = std::move((*files)[i]);  // never move onto itself
+      ++kept;
+    }
+    files->resize(kept);
+  };
+  compact(&s->removed, removed_paired);
+  compact(&s->added, added_paired);
+  std::sort(s->renamed.begin(), s->renamed.end(),
+            [](const FileRename& x, const FileRename& y) { return x.before.path < y.before.path; });
+}
+
+std::vector<CompositionDiffRow> MergeRows(
+    const google::protobuf::RepeatedPtrField<v1::CompositionRow>& before,
+    const google::protobuf::RepeatedPtrField<v1::CompositionRow>& after) {
+  std::map<int32_t, DiffTally> rows;
+  for (const v1::CompositionRow& r : before) {
+    DiffTally& t = rows[r.value()];
+    t.sources.before = r.sources();
+    t.files.before = r.files();
+    t.bytes.before = r.bytes();
+    t.tokens.before = r.tokens();
+  }
+  for (const v1::CompositionRow& r : after) {
+    DiffTally& t = rows[r.value()];
+    t.sources.after = r.sources();
+    t.files.after = r.files();
+    t.bytes.after = r.bytes();
+    t.tokens.after = r.tokens();
+  }
+  std::vector<CompositionDiffRow> out;
+  for (const auto& [value, tally] : rows) out.push_back({value, tally});
+  return out;
+}
+
+void Summarise(DiffResult* r) {
+  const v1::Header& b = r->before.header;
+  const v1::Header& a = r->after.header;
+  r->totals.sources = {b.totals().sources(), a.totals().sources()};
+  r->totals.files = {b.totals().files(), a.totals().files()};
+  r->totals.bytes = {b.totals().bytes(), a.totals().bytes()};
+  r->totals.tokens = {b.totals().tokens(), a.totals().tokens()};
+  r->composition.by_use_class =
+      MergeRows(b.composition().by_use_class(), a.composition().by_use_class());
+  r->composition.by_acquisition =
+      MergeRows(b.composition().by_acquisition(), a.composition().by_acquisition());
+  r->composition.by_modality =
+      MergeRows(b.composition().by_modality(), a.composition().by_modality());
+
+  PreviousLink& p = r->previous;
+  p.present = a.has_previous();
+  p.version = a.previous().version();
+  p.version_matches = p.present && p.version == b.dataset().version();
+  p.sha256_matches = p.present && a.previous().manifest_sha256() == AsBytes(r->before.file_sha256);
+  p.root_matches = p.present && a.previous().merkle_root() == b.merkle_root();
+
+  // The computed fields are compared through the records.
+  v1::Header hb = b, ha = a;
+  for (v1::Header* h : {&hb, &ha}) {
+    h->clear_totals();
+    h->clear_composition();
+    h->clear_record_count();
+    h->clear_merkle_root();
+  }
+  diff_internal::CompareMessages(hb, ha, "", &r->header_changes);
+  diff_internal::NoteUnknownFields(hb, ha, &r->header_changes);
+}
+
+}  // namespace
+
+bool DiffResult::identical() const {
+  return (!source_filter.empty() || header_changes.empty()) && sources_added.empty() &&
+         sources_removed.empty() && sources_changed.empty() && files.empty();
+}
+
+StatusOr<DiffResult> DiffManifests(const std::string& before_path, const std::string& after_path,
+                                   const DiffOptions& options) {
+  DTM_ASSIGN_OR_RETURN(auto before, CheckedStream::Open(before_path, options.limits));
+  DTM_ASSIGN_OR_RETURN(auto after, CheckedStream::Open(after_path, options.limits));
+  std::vector<diff_internal::SourceRecord> sources_before, sources_after;
+  DTM_ASSIGN_OR_RETURN(const bool files_before, ReadSources(before.get(), &sources_before));
+  DTM_ASSIGN_OR_RETURN(const bool files_after, ReadSources(after.get(), &sources_after));
+
+  DiffResult result;
+  result.source_filter = options.sources;
+  std::sort(result.source_filter.begin(), result.source_filter.end());
+  result.source_filter.erase(std::unique(result.source_filter.begin(), result.source_filter.end()),
+                             result.source_filter.end());
+  std::set<std::string> scope;
+  for (const auto* list : {&sources_before, &sources_after}) {
+    for (const auto& s : *list) scope.insert(s.source.id());
+  }
+  for (const std::string& id : result.source_filter) {
+    if (scope.count(id) == 0) {
+      return Status::NotFound("--source " + id + ": no source '" + id + "' in " + before_path +
+                              " or " + after_path);
+    }
+  }
+  if (!result.source_filter.empty()) {
+    scope = std::set<std::string>(result.source_filter.begin(), result.source_filter.end());
+  }
+
+  diff_internal::CompareSources(sources_before, sources_after, scope, &result);
+  FileChangeIndex index;
+  for (const std::string& id : scope) index.Add(id);
+  DTM_RETURN_IF_ERROR(MergeFiles(before.get(), files_before, after.get(), files_after, &index));
+
+  result.before = {before_path, before->reader().header(), before->reader().file_sha256()};
+  result.after = {after_path, after->reader().header(), after->reader().file_sha256()};
+  for (auto& [id, changes] : index.all()) {
+    DetectRenames(&changes);
+    diff_internal::SetFileTally(changes, &result);
+    if (!changes.empty()) result.files.push_back(std::move(changes));
+  }
+  Summarise(&result);
+  return result;
+}
+
+}  // namespace dtm

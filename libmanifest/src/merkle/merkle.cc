@@ -1,0 +1,228 @@
+// RFC 6962 Merkle trees: hashes, roots, proofs and their verification.
+// spec/merkle.md is the normative description of everything here.
+#include "dtm/merkle.h"
+
+#include <algorithm>
+#include <bit>
+#include <string>
+
+#include "merkle/frontier.h"
+
+namespace dtm {
+
+Sha256Digest MerkleLeafHash(std::string_view leaf) {
+  thread_local Sha256 sha;
+  sha.Update(&kMerkleLeafPrefix, 1);
+  sha.Update(leaf);
+  return sha.Finish();
+}
+
+Sha256Digest MerkleNodeHash(const Sha256Digest& left, const Sha256Digest& right) {
+  thread_local Sha256 sha;
+  sha.Update(&kMerkleNodePrefix, 1);
+  sha.Update(left.data(), left.size());
+  sha.Update(right.data(), right.size());
+  return sha.Finish();
+}
+
+Sha256Digest MerkleEmptyRoot() { return Sha256Of(""); }
+
+void MerkleRootBuilder::AddLeafHash(const Sha256Digest& leaf_hash) {
+  merkle_internal::AppendToFrontier(&frontier_, size_, leaf_hash,
+                                    [](uint64_t, uint64_t, const Sha256Digest&) {});
+  ++size_;
+}
+
+Sha256Digest MerkleRootBuilder::Root() const { return merkle_internal::FoldFrontier(frontier_, 0); }
+
+Sha256Digest MerkleRootOf(const std::vector<Sha256Digest>& leaf_hashes) {
+  MerkleRootBuilder builder;
+  for (const Sha256Digest& h : leaf_hashes) builder.AddLeafHash(h);
+  return builder.Root();
+}
+
+namespace {
+
+using merkle_internal::SplitPoint;
+
+// MTH(D[lo:hi]).
+Sha256Digest RangeRoot(const std::vector<Sha256Digest>& leaf_hashes, uint64_t lo, uint64_t hi) {
+  MerkleRootBuilder builder;
+  for (uint64_t i = lo; i < hi; ++i) builder.AddLeafHash(leaf_hashes[i]);
+  return builder.Root();
+}
+
+// RFC 6962 SUBPROOF(m, D[lo:hi], b), appended to `out`.
+void SubProof(const std::vector<Sha256Digest>& leaf_hashes, uint64_t m, uint64_t lo, uint64_t hi,
+              bool complete_subtree, std::vector<Sha256Digest>* out) {
+  const uint64_t n = hi - lo;
+  if (m == n) {
+    if (!complete_subtree) out->push_back(RangeRoot(leaf_hashes, lo, hi));
+    return;
+  }
+  const uint64_t k = SplitPoint(n);
+  if (m <= k) {
+    SubProof(leaf_hashes, m, lo, lo + k, complete_subtree, out);
+    out->push_back(RangeRoot(leaf_hashes, lo + k, hi));
+  } else {
+    SubProof(leaf_hashes, m - k, lo + k, hi, false, out);
+    out->push_back(RangeRoot(leaf_hashes, lo, lo + k));
+  }
+}
+
+std::string Hex(const Sha256Digest& d) { return ToHex(d); }
+
+// The number of nodes of an inclusion proof for leaf `index` of a tree of
+// `size` leaves: the levels below the point where the paths to `index` and to
+// the last leaf part (inner), plus the right-border levels above it that have a
+// left sibling. REQUIRES: index < size.
+uint64_t InclusionProofLength(uint64_t index, uint64_t size) {
+  const uint64_t inner = std::bit_width(index ^ (size - 1));
+  return inner + std::popcount(index >> inner);
+}
+
+// The number of nodes of a consistency proof. REQUIRES: 0 < size1 < size2.
+uint64_t ConsistencyProofLength(uint64_t size1, uint64_t size2) {
+  const uint64_t shift = std::countr_zero(size1);
+  const uint64_t inner = std::bit_width((size1 - 1) ^ (size2 - 1)) - shift;
+  const uint64_t border = std::popcount((size1 - 1) >> (inner + shift));
+  const uint64_t seed = std::has_single_bit(size1) ? 0 : 1;
+  return seed + inner + border;
+}
+
+Status WrongProofLength(size_t got, uint64_t want, const std::string& what) {
+  return Status::VerificationFailed("proof has " + std::to_string(got) + " nodes, " + what +
+                                    " needs " + std::to_string(want));
+}
+
+Status RootMismatch(const char* which, const Sha256Digest& computed, const Sha256Digest& want) {
+  return Status::VerificationFailed(std::string("computed ") + which + " " + Hex(computed) +
+                                    ", expected " + Hex(want));
+}
+
+}  // namespace
+
+std::vector<Sha256Digest> MerkleInclusionProof(const std::vector<Sha256Digest>& leaf_hashes,
+                                               uint64_t index) {
+  std::vector<Sha256Digest> path;
+  merkle_internal::ForEachAuditSibling(
+      index, leaf_hashes.size(), [&](uint64_t start, uint64_t size) {
+        path.push_back(RangeRoot(leaf_hashes, start, start + size));
+      });
+  std::reverse(path.begin(), path.end());
+  return path;
+}
+
+std::vector<Sha256Digest> MerkleConsistencyProof(const std::vector<Sha256Digest>& leaf_hashes,
+                                                 uint64_t size1) {
+  std::vector<Sha256Digest> proof;
+  SubProof(leaf_hashes, size1, 0, leaf_hashes.size(), true, &proof);
+  return proof;
+}
+
+Status VerifyMerkleInclusion(uint64_t index, uint64_t tree_size, const Sha256Digest& leaf_hash,
+                             const std::vector<Sha256Digest>& proof, const Sha256Digest& root) {
+  // RFC 9162 2.1.3.2, step 1.
+  if (index >= tree_size) {
+    return Status::VerificationFailed("leaf index " + std::to_string(index) +
+                                      " is not less than the tree size " +
+                                      std::to_string(tree_size));
+  }
+  const uint64_t want = InclusionProofLength(index, tree_size);
+  if (proof.size() != want) {
+    return WrongProofLength(
+        proof.size(), want,
+        "leaf " + std::to_string(index) + " of a tree of " + std::to_string(tree_size) + " leaves");
+  }
+  // Steps 2-5.
+  uint64_t fn = index;
+  uint64_t sn = tree_size - 1;
+  Sha256Digest r = leaf_hash;
+  for (const Sha256Digest& p : proof) {
+    if (sn == 0) return Status::VerificationFailed("proof is longer than the path to the root");
+    if ((fn & 1) != 0 || fn == sn) {
+      r = MerkleNodeHash(p, r);
+      if ((fn & 1) == 0) {
+        while ((fn & 1) == 0 && fn != 0) {
+          fn >>= 1;
+          sn >>= 1;
+        }
+      }
+    } else {
+      r = MerkleNodeHash(r, p);
+    }
+    fn >>= 1;
+    sn >>= 1;
+  }
+  if (sn != 0) return Status::VerificationFailed("proof is shorter than the path to the root");
+  if (r != root) return RootMismatch("root", r, root);
+  return Status::Ok();
+}
+
+Status VerifyMerkleConsistency(uint64_t size1, uint64_t size2,
+                               const std::vector<Sha256Digest>& proof, const Sha256Digest& root1,
+                               const Sha256Digest& root2) {
+  const std::string sizes = std::to_string(size1) + " -> " + std::to_string(size2);
+  if (size1 > size2) {
+    return Status::VerificationFailed("size1 " + std::to_string(size1) + " is greater than size2 " +
+                                      std::to_string(size2));
+  }
+  if (size1 == 0) {
+    return Status::VerificationFailed(
+        "size1 is 0: a consistency proof from the empty tree proves nothing");
+  }
+  if (size1 == size2) {
+    if (!proof.empty()) return WrongProofLength(proof.size(), 0, "equal tree sizes " + sizes);
+    if (root1 != root2) {
+      return Status::VerificationFailed("trees of equal size " + std::to_string(size1) +
+                                        " have different roots " + Hex(root1) + " and " +
+                                        Hex(root2));
+    }
+    return Status::Ok();
+  }
+  const uint64_t want = ConsistencyProofLength(size1, size2);
+  if (proof.size() != want) return WrongProofLength(proof.size(), want, "tree sizes " + sizes);
+
+  // RFC 9162 2.1.4.2. Step 1 (empty proof) cannot happen: want >= 1 here.
+  // Step 2: a power-of-two first tree is a complete subtree of the second, and
+  // root1 itself is the first node of the path.
+  std::vector<Sha256Digest> path;
+  path.reserve(proof.size() + 1);
+  if (std::has_single_bit(size1)) path.push_back(root1);
+  path.insert(path.end(), proof.begin(), proof.end());
+  // Steps 3-5.
+  uint64_t fn = size1 - 1;
+  uint64_t sn = size2 - 1;
+  while ((fn & 1) != 0) {
+    fn >>= 1;
+    sn >>= 1;
+  }
+  Sha256Digest fr = path[0];
+  Sha256Digest sr = path[0];
+  // Step 6.
+  for (size_t i = 1; i < path.size(); ++i) {
+    const Sha256Digest& c = path[i];
+    if (sn == 0) return Status::VerificationFailed("proof is longer than the path to root2");
+    if ((fn & 1) != 0 || fn == sn) {
+      fr = MerkleNodeHash(c, fr);
+      sr = MerkleNodeHash(c, sr);
+      if ((fn & 1) == 0) {
+        while ((fn & 1) == 0 && fn != 0) {
+          fn >>= 1;
+          sn >>= 1;
+        }
+      }
+    } else {
+      sr = MerkleNodeHash(sr, c);
+    }
+    fn >>= 1;
+    sn >>= 1;
+  }
+  // Step 7.
+  if (sn != 0) return Status::VerificationFailed("proof is shorter than the path to root2");
+  if (fr != root1) return RootMismatch("root1", fr, root1);
+  if (sr != root2) return RootMismatch("root2", sr, root2);
+  return Status::Ok();
+}
+
+}  // namespace dtm

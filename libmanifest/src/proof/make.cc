@@ -1,0 +1,214 @@
+// ProveInclusion: two passes over a manifest. The first finds the leaf indexes
+// of the matching records, the second computes their audit paths with a
+// MerkleStreamingProver and checks the Merkle root against the header.
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "attestation/format.h"
+#include "dtm/merkle.h"
+#include "dtm/proof.h"
+#include "proof/format.h"
+
+namespace dtm {
+namespace {
+
+// What the first pass found.
+struct Matches {
+  std::vector<uint64_t> targets;  // leaf indexes, sorted, distinct
+  std::string header_bytes;       // to notice a file replaced between the passes
+};
+
+Status RecordError(const std::string& path, uint64_t index, const std::string& what) {
+  return Status::Corruption(path + ": record " + std::to_string(index), what);
+}
+
+StatusOr<v1::Record> Decode(const std::string& path, uint64_t index, std::string_view bytes) {
+  v1::Record record;
+  if (!record.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return RecordError(path, index, "does not decode as a dtm.v1.Record");
+  }
+  return record;
+}
+
+// The first pass. Sources come first in canonical order and are few: every one
+// is decoded and its id kept (sorted, checked), so that a matching file's source
+// is found by its id. File records are decoded only when their bytes contain the
+// digest or path asked for, which a matching record must.
+StatusOr<Matches> FindMatches(const std::string& path, const ProofQuery& query,
+                              const ProveOptions& options) {
+  DTM_ASSIGN_OR_RETURN(std::unique_ptr<ManifestReader> reader,
+                       ManifestReader::Open(path, options.limits));
+  Matches found;
+  found.header_bytes = std::string(reader->header_bytes());
+  const std::string needle =
+      query.kind == ProofQuery::Kind::kDigest ? std::string(AsBytes(query.digest)) : query.value;
+  std::vector<std::string> source_ids;  // leaf i is the Source source_ids[i]
+  std::vector<uint64_t> files;
+  std::vector<std::string> wanted_sources;
+  bool in_sources = true;
+  std::string_view bytes;
+  for (uint64_t index = 0;; ++index) {
+    DTM_ASSIGN_OR_RETURN(bool more, reader->Next(&bytes));
+    if (!more) break;
+    if (!in_sources && bytes.find(needle) == std::string_view::npos) continue;
+    DTM_ASSIGN_OR_RETURN(v1::Record record, Decode(path, index, bytes));
+    if (record.has_source()) {
+      if (!in_sources) return RecordError(path, index, "a source after the file entries");
+      const std::string& id = record.source().id();
+      if (!source_ids.empty() && id <= source_ids.back()) {
+        return RecordError(path, index, "source \"" + id + "\" is out of canonical order");
+      }
+      source_ids.push_back(id);
+      if (query.kind == ProofQuery::Kind::kSource && id == query.value) {
+        found.targets.push_back(index);
+      }
+      continue;
+    }
+    in_sources = false;
+    // Only sources can match a source query, and the sources are behind us.
+    if (query.kind == ProofQuery::Kind::kSource) break;
+    if (!record.has_file() || !proof::FileMatches(record.file(), query)) continue;
+    if (files.size() + wanted_sources.size() >= options.max_entries) {
+      return Status::LimitExceeded(path, "more than " + std::to_string(options.max_entries) +
+                                             " records match " + DescribeQuery(query));
+    }
+    files.push_back(index);
+    if (wanted_sources.empty() || wanted_sources.back() != record.file().source_id()) {
+      wanted_sources.push_back(record.file().source_id());
+    }
+  }
+  for (const std::string& id : wanted_sources) {
+    auto it = std::lower_bound(source_ids.begin(), source_ids.end(), id);
+    if (it == source_ids.end() || *it != id) {
+      return Status::Corruption(
+          path, "file entries name the source \"" + id + "\", which the manifest does not have");
+    }
+    found.targets.push_back(static_cast<uint64_t>(it - source_ids.begin()));
+  }
+  found.targets.insert(found.targets.end(), files.begin(), files.end());
+  std::sort(found.targets.begin(), found.targets.end());
+  found.targets.erase(std::unique(found.targets.begin(), found.targets.end()), found.targets.end());
+  return found;
+}
+
+// The bundle parses and its statement describes this manifest's header (the
+// rest, the file digest, is compared once the second pass has read the file).
+StatusOr<attestation::Statement> ReadBundle(std::string_view bundle_json) {
+  auto bundle = attestation::ParseBundle(bundle_json);
+  if (!bundle.ok()) return Status::InvalidArgument(bundle.status().message()).WithContext("bundle");
+  auto statement = attestation::ParseStatement(bundle->envelope.payload);
+  if (!statement.ok()) {
+    return Status::InvalidArgument(statement.status().message()).WithContext("bundle");
+  }
+  return std::move(statement).value();
+}
+
+// True when `record` is one the query asked for, or the source of one.
+bool IsWanted(const v1::Record& record, const ProofQuery& query) {
+  if (record.has_file()) return proof::FileMatches(record.file(), query);
+  return query.kind != ProofQuery::Kind::kSource || record.source().id() == query.value;
+}
+
+Status CheckIsBundleOf(const attestation::Statement& statement, const ManifestIntegrity& integrity,
+                       const std::string& manifest_path) {
+  if (auto failure = attestation::CompareStatement(statement, integrity)) {
+    return Status::InvalidArgument("bundle: not the bundle of " + manifest_path,
+                                   failure->check + ": " + failure->status.message());
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+StatusOr<InclusionProof> ProveInclusion(const std::string& manifest_path,
+                                        std::string_view bundle_json, const ProofQuery& query,
+                                        const ProveOptions& options) {
+  DTM_ASSIGN_OR_RETURN(attestation::Statement statement, ReadBundle(bundle_json));
+  DTM_ASSIGN_OR_RETURN(Matches found, FindMatches(manifest_path, query, options));
+  InclusionProof proof;
+  proof.query = query;
+  proof.bundle_json = std::string(bundle_json);
+  if (found.targets.empty()) {
+    // "Nothing matches" is said only of the manifest that the bundle signs,
+    // and only of an intact one: a second, checking pass.
+    DTM_ASSIGN_OR_RETURN(ManifestIntegrity integrity, CheckManifest(manifest_path, options.limits));
+    v1::Header first;
+    if (!first.ParseFromString(found.header_bytes) ||
+        first.SerializeAsString() != integrity.header.SerializeAsString()) {
+      return Status::Corruption(manifest_path, "the file changed while it was read");
+    }
+    DTM_RETURN_IF_ERROR(CheckIsBundleOf(statement, integrity, manifest_path));
+    return proof;
+  }
+  if (found.targets.size() > options.max_entries) {
+    return Status::LimitExceeded(manifest_path, std::to_string(found.targets.size()) +
+                                                    " records to prove, more than " +
+                                                    std::to_string(options.max_entries));
+  }
+
+  // The second pass: every leaf into the prover; the targets' bytes kept.
+  DTM_ASSIGN_OR_RETURN(std::unique_ptr<ManifestReader> reader,
+                       ManifestReader::Open(manifest_path, options.limits));
+  if (reader->header_bytes() != found.header_bytes) {
+    return Status::Corruption(manifest_path, "the file changed while it was read");
+  }
+  const v1::Header& header = reader->header();
+  const uint64_t tree_size = header.record_count();
+  if (found.targets.back() >= tree_size) {
+    return Status::Corruption(
+        manifest_path,
+        "the header's record_count " + std::to_string(tree_size) + " is less than the records");
+  }
+  MerkleStreamingProver prover(tree_size, found.targets);
+  proof.tree_size = tree_size;
+  std::string_view bytes;
+  size_t next = 0;
+  for (uint64_t index = 0;; ++index) {
+    DTM_ASSIGN_OR_RETURN(bool more, reader->Next(&bytes));
+    if (!more) break;
+    if (index >= tree_size) {
+      return Status::Corruption(manifest_path, "more records than the header's record_count " +
+                                                   std::to_string(tree_size));
+    }
+    prover.AddLeaf(bytes);
+    if (next < found.targets.size() && found.targets[next] == index) {
+      ProofEntry entry;
+      entry.leaf_index = index;
+      entry.record = std::string(bytes);
+      proof.entries.push_back(std::move(entry));
+      ++next;
+    }
+  }
+  if (!prover.complete()) {
+    return Status::Corruption(manifest_path, "the header's record_count " +
+                                                 std::to_string(tree_size) + " is more than the " +
+                                                 std::to_string(prover.leaves_added()) +
+                                                 " records");
+  }
+  ManifestIntegrity integrity;
+  integrity.header = header;
+  integrity.merkle_root = prover.Root();
+  integrity.file_sha256 = reader->file_sha256();
+  integrity.records = tree_size;
+  if (AsBytes(integrity.merkle_root) != header.merkle_root()) {
+    return Status::Corruption(manifest_path,
+                              "the Merkle root of the records is " + ToHex(integrity.merkle_root) +
+                                  ", the header's is " + ToHex(header.merkle_root()));
+  }
+  DTM_RETURN_IF_ERROR(CheckIsBundleOf(statement, integrity, manifest_path));
+  proof.merkle_root = integrity.merkle_root;
+  for (size_t i = 0; i < proof.entries.size(); ++i) {
+    ProofEntry& entry = proof.entries[i];
+    DTM_ASSIGN_OR_RETURN(v1::Record record, Decode(manifest_path, entry.leaf_index, entry.record));
+    if (!IsWanted(record, query)) {
+      return Status::Corruption(manifest_path, "the file changed while it was read");
+    }
+    DTM_ASSIGN_OR_RETURN(entry.decoded_json, proof::RecordToJson(record));
+    entry.audit_path = prover.Proof(i);
+  }
+  return proof;
+}
+
+}  // namespace dtm

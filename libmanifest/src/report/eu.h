@@ -1,0 +1,23 @@
+// The parts of the EU AI Act summary (report_eu.cc, report_eu_sources.cc).
+#pragma once
+
+#include "report/templates.h"
+
+namespace dtm::report {
+
+// The modality of the EU template a schema modality belongs to: "text" (text
+// and code), "image", "audio", "video" or "other".
+std::string EuModality(int modality);
+// "<question>: yes/no" and, when used, "Modalities"; returns whether used.
+bool AddUsed(Document* doc, const std::string& question, const SourceList& sources);
+// An item `label` with one line per source: name, owner, size, description.
+void AddSourceDescriptions(Document* doc, const std::string& label, const SourceList& sources);
+
+// Section 2, "List of data sources".
+void AddEuDataSources(Document* doc, const ManifestFacts& facts);
+// Sections 2.4 to 2.6 (report_eu_other.cc).
+void AddEuUserSyntheticOther(Document* doc, const ManifestFacts& facts);
+// Section 3, "Data processing aspects".
+void AddEuProcessing(Document* doc, const ManifestFacts& facts, const v1::ModelFile* model);
+
+}  // namespace dtm::report
