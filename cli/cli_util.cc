@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <iostream>
 
-#include "dtm/atomic_file.h"
+#include "dtm/file_io.h"
 #include "dtm/format.h"
 #include "dtm/summary.h"
 

@@ -6,9 +6,9 @@
 
 #include "cli_util.h"
 #include "command.h"
-#include "dtm/atomic_file.h"
 #include "dtm/attestation.h"
 #include "dtm/diff.h"
+#include "dtm/file_io.h"
 #include "signing_files.h"
 
 namespace dtm::cli {

@@ -3,6 +3,7 @@
 
 #include "command.h"
 #include "dtm/digest.h"
+#include "dtm/file_hash.h"
 
 namespace dtm::cli {
 namespace {

@@ -4,7 +4,7 @@
 #include <memory>
 
 #include "command.h"
-#include "dtm/atomic_file.h"
+#include "dtm/file_io.h"
 #include "dtm/keys.h"
 #include "signing_files.h"
 

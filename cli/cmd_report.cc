@@ -4,8 +4,8 @@
 #include <iostream>
 
 #include "command.h"
-#include "dtm/atomic_file.h"
 #include "dtm/attestation.h"
+#include "dtm/file_io.h"
 #include "dtm/report.h"
 #include "google/protobuf/util/time_util.h"
 

@@ -4,8 +4,8 @@
 #include <memory>
 
 #include "command.h"
-#include "dtm/atomic_file.h"
 #include "dtm/attestation.h"
+#include "dtm/file_io.h"
 #include "signing_files.h"
 
 namespace dtm::cli {

@@ -5,9 +5,9 @@
 #include <memory>
 
 #include "command.h"
-#include "dtm/atomic_file.h"
 #include "dtm/attestation.h"
 #include "dtm/container.h"
+#include "dtm/file_io.h"
 #include "signing_files.h"
 #include "trust_options.h"
 #include "verify_data.h"

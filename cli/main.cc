@@ -26,6 +26,7 @@ int ReportError(const char* command, const Status& status) {
   std::fprintf(stderr, "dtm %s: %s\n", command, status.message().c_str());
   if (status.code() == StatusCode::kVerificationFailed) return kExitFailed;
   if (status.code() == StatusCode::kInternal) return kExitOutputError;
+  if (status.code() == StatusCode::kCancelled) return kExitInterrupted;
   return kExitBadInput;
 }
 

@@ -3,7 +3,7 @@
 #include <cstdlib>
 #include <ctime>
 
-#include "dtm/atomic_file.h"
+#include "dtm/file_io.h"
 
 namespace dtm::cli {
 namespace {

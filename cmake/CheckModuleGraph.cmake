@@ -8,6 +8,8 @@
 # writes it. Every quoted #include in LIB_DIR/src/M/ and in the public headers
 # of M must name a header of M itself, of a module in its DEPS, or of the
 # generated schema (dtm/v1/). Every public header must belong to one module.
+# OpenSSL's headers may be included only by the crypto module, zstd's only by
+# the container module (the one crypto layer; one compression layer).
 # Prints every violation and fails if there is any.
 
 cmake_minimum_required(VERSION 3.25)
@@ -37,6 +39,14 @@ endforeach()
 # check_file(FILE MODULE): appends to `problems` every include of FILE that
 # MODULE may not use.
 function(check_file file m)
+  file(STRINGS ${file} system_includes REGEX "^[ \t]*#[ \t]*include[ \t]*<(openssl/|zstd)")
+  foreach(line IN LISTS system_includes)
+    if(line MATCHES "openssl/" AND NOT m STREQUAL "crypto")
+      list(APPEND problems "${file}: includes OpenSSL, which only module crypto may use")
+    elseif(line MATCHES "zstd" AND NOT m STREQUAL "container")
+      list(APPEND problems "${file}: includes zstd, which only module container may use")
+    endif()
+  endforeach()
   file(STRINGS ${file} includes REGEX "^[ \t]*#[ \t]*include[ \t]*\"")
   foreach(line IN LISTS includes)
     string(REGEX REPLACE "^[ \t]*#[ \t]*include[ \t]*\"([^\"]+)\".*" "\\1" inc "${line}")
@@ -53,6 +63,9 @@ function(check_file file m)
       if(CMAKE_MATCH_1 IN_LIST DTM_MODULES)
         set(used ${CMAKE_MATCH_1})
       endif()
+    endif()
+    if(inc MATCHES "^crypto/openssl_" AND NOT m STREQUAL "crypto")
+      list(APPEND problems "${file}: includes '${inc}', which names OpenSSL types: only module crypto may")
     endif()
     if(used AND NOT used STREQUAL m AND NOT used IN_LIST DTM_MODULE_${m}_DEPS)
       list(APPEND problems "${file}: includes '${inc}' of module ${used}, which module ${m} may not use")

@@ -57,7 +57,7 @@ if(CMAKE_SCRIPT_MODE_FILE)
 // ${EMBED_DIR}; do not edit.
 #include \"build/embedded_files.h\"
 
-namespace dtm {
+namespace dtm::internal {
 namespace {
 
 ${arrays}
@@ -73,7 +73,7 @@ ${entries}  };
   return kFiles;
 }
 
-}  // namespace dtm
+}  // namespace dtm::internal
 ")
   return()
 endif()

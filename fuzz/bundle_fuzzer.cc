@@ -13,7 +13,7 @@
 
 namespace {
 
-bool SameBundle(const dtm::attestation::Bundle& a, const dtm::attestation::Bundle& b) {
+bool SameBundle(const dtm::internal::Bundle& a, const dtm::internal::Bundle& b) {
   return a.media_type == b.media_type && a.public_key_hint == b.public_key_hint &&
          a.certificates == b.certificates && dtm::fuzz::SameEnvelope(a.envelope, b.envelope);
 }

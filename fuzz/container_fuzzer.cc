@@ -44,7 +44,7 @@ void ReadAll(const std::string& path) {
 // The footer digest of `file` recomputed (spec/container.md, "Footer"), or
 // false when `file` is too short to have a footer.
 bool FixFooterDigest(std::string* file) {
-  using namespace dtm::container;
+  using namespace dtm::internal;
   const size_t footer = kFooterCountsSize + kDigestSize + kEndMagicSize;
   if (file->size() < kPreambleSize + footer) return false;
   const size_t digest_at = file->size() - kDigestSize - kEndMagicSize;

@@ -21,8 +21,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   size_t pos = 0;
   for (uint64_t index = 0; pos < input.size(); ++index) {
     uint32_t length = 0;
-    if (dtm::container::GetVarint32(input.data(), input.size(), &pos, &length) !=
-            dtm::container::VarintResult::kOk ||
+    if (dtm::internal::GetVarint32(input.data(), input.size(), &pos, &length) !=
+            dtm::internal::VarintResult::kOk ||
         length > input.size() - pos) {
       break;
     }

@@ -1,6 +1,6 @@
 // AtomicFileWriter: the output appears whole at Commit() or not at all, and a
 // writer that never commits (destroyed, or its process killed) leaves no file.
-#include "dtm/atomic_file.h"
+#include "dtm/file_io.h"
 
 #include <fcntl.h>
 #include <gtest/gtest.h>

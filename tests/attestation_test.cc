@@ -14,6 +14,9 @@
 #include "signing_test_util.h"
 
 namespace dtm {
+
+using internal::Base64Decode;
+using internal::Base64Encode;
 namespace {
 
 using signing_test::EditBundle;
@@ -309,21 +312,21 @@ TEST_F(AttestationTest, AppendRefusesTheSameKeyAndAnotherManifest) {
 class AttestationStatementTest : public AttestationTest {
  protected:
   std::string SignPayload(const std::string& payload) {
-    attestation::Bundle bundle;
+    internal::Bundle bundle;
     bundle.media_type = kBundleMediaType;
     bundle.public_key_hint = LabKey().public_key().key_id();
     bundle.envelope.payload = payload;
     bundle.envelope.payload_type = kInTotoPayloadType;
     bundle.envelope.signatures.push_back(
         {LabKey().Sign(DssePae(kInTotoPayloadType, payload)).value(), ""});
-    return attestation::SerializeBundle(bundle);
+    return internal::SerializeBundle(bundle);
   }
   ManifestIntegrity Integrity() { return CheckManifest(manifest_).value(); }
 };
 
 TEST_F(AttestationStatementTest, MalformedStatementFailsTheStatementCheck) {
   ExpectRejected(SignPayload("not json"), {LabKey().public_key()}, "statement", "not valid JSON");
-  std::string payload = attestation::MakeStatement(Integrity(), kSignedAt).value();
+  std::string payload = internal::MakeStatement(Integrity(), kSignedAt).value();
   nlohmann::json s = nlohmann::json::parse(payload);
   s["predicateType"] = "https://slsa.dev/provenance/v1";
   ExpectRejected(SignPayload(s.dump()), {LabKey().public_key()}, "statement", "predicateType");
@@ -339,9 +342,9 @@ TEST_F(AttestationStatementTest, PredicateMustEqualTheHeader) {
   ManifestIntegrity changed = Integrity();
   changed.header.mutable_totals()->set_tokens(12345);
   changed.header.mutable_publisher()->set_url("https://elsewhere.example");
-  ExpectRejected(SignPayload(attestation::MakeStatement(changed, kSignedAt).value()),
+  ExpectRejected(SignPayload(internal::MakeStatement(changed, kSignedAt).value()),
                  {LabKey().public_key()}, "predicate", "in: publisher, totals");
-  EXPECT_TRUE(Verify(SignPayload(attestation::MakeStatement(Integrity(), kSignedAt).value()),
+  EXPECT_TRUE(Verify(SignPayload(internal::MakeStatement(Integrity(), kSignedAt).value()),
                      {LabKey().public_key()})
                   .verified());
 }
@@ -349,24 +352,24 @@ TEST_F(AttestationStatementTest, PredicateMustEqualTheHeader) {
 TEST_F(AttestationStatementTest, FileSubjectMustBeTheManifestFile) {
   ManifestIntegrity changed = Integrity();
   changed.file_sha256[0] ^= 1;
-  ExpectRejected(SignPayload(attestation::MakeStatement(changed, kSignedAt).value()),
+  ExpectRejected(SignPayload(internal::MakeStatement(changed, kSignedAt).value()),
                  {LabKey().public_key()}, "manifest-digest");
 }
 
 TEST(AttestationTimeTest, Rfc3339UtcBothWays) {
-  EXPECT_EQ(attestation::FormatUtc(0), "1970-01-01T00:00:00Z");
-  EXPECT_EQ(attestation::FormatUtc(kSignedAt), "2026-01-02T00:00:00Z");
-  EXPECT_EQ(*attestation::ParseUtc("2026-01-02T00:00:00Z"), kSignedAt);
+  EXPECT_EQ(internal::FormatUtc(0), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(internal::FormatUtc(kSignedAt), "2026-01-02T00:00:00Z");
+  EXPECT_EQ(*internal::ParseUtc("2026-01-02T00:00:00Z"), kSignedAt);
   // Years below 1000 have four digits both ways.
-  auto early = attestation::ParseUtc("0999-03-04T05:06:07Z");
+  auto early = internal::ParseUtc("0999-03-04T05:06:07Z");
   ASSERT_TRUE(early.ok()) << early.status().ToString();
-  EXPECT_EQ(attestation::FormatUtc(*early), "0999-03-04T05:06:07Z");
-  EXPECT_EQ(attestation::FormatUtc(*attestation::ParseUtc("0001-01-01T00:00:00Z")),
+  EXPECT_EQ(internal::FormatUtc(*early), "0999-03-04T05:06:07Z");
+  EXPECT_EQ(internal::FormatUtc(*internal::ParseUtc("0001-01-01T00:00:00Z")),
             "0001-01-01T00:00:00Z");
   for (const char* bad : {"2026-01-02T00:00:00", "2026-01-02 00:00:00Z", "2026-13-01T00:00:00Z",
                           "2026-01-02T24:00:00Z", "2026-01-02T00:00:00+01:00",
                           "0000-01-01T00:00:00Z", "2026-1-02T00:00:00Z"}) {
-    EXPECT_FALSE(attestation::ParseUtc(bad).ok()) << bad;
+    EXPECT_FALSE(internal::ParseUtc(bad).ok()) << bad;
   }
 }
 

@@ -61,15 +61,15 @@ class CertificateSigningTest : public ::testing::Test {
   // A bundle signed by `leaf` with any signing time, bypassing SignManifest's checks.
   std::string Forge(const Issued& leaf, int64_t signed_at) {
     const std::string payload =
-        attestation::MakeStatement(CheckManifest(manifest_).value(), signed_at).value();
-    attestation::Bundle bundle;
+        internal::MakeStatement(CheckManifest(manifest_).value(), signed_at).value();
+    internal::Bundle bundle;
     bundle.media_type = kBundleMediaType;
     bundle.certificates = {leaf.cert.der()};
     bundle.envelope.payload = payload;
     bundle.envelope.payload_type = kInTotoPayloadType;
     bundle.envelope.signatures.push_back(
         {leaf.key.Sign(DssePae(kInTotoPayloadType, payload)).value(), ""});
-    return attestation::SerializeBundle(bundle);
+    return internal::SerializeBundle(bundle);
   }
 
   VerificationReport Verify(const std::string& bundle, const Issued& root,

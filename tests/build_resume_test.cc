@@ -18,6 +18,8 @@
 #include "temp_dir.h"
 
 namespace dtm {
+
+using internal::BuildCheckpoint;
 namespace {
 
 using testing::ReadAll;

@@ -13,6 +13,23 @@
 #include "yaml/yaml_to_proto.h"
 
 namespace dtm {
+
+using internal::EnumPrefix;
+using internal::EnumShortName;
+using internal::IsValidUtf8;
+using internal::kMaxTimestampSeconds;
+using internal::kMinTimestampSeconds;
+using internal::ParseYamlBool;
+using internal::ParseYamlDocument;
+using internal::ParseYamlDouble;
+using internal::ParseYamlEnum;
+using internal::ParseYamlInt;
+using internal::ParseYamlTimestamp;
+using internal::ParseYamlUint;
+using internal::QuoteForMessage;
+using internal::YamlEntry;
+using internal::YamlLocation;
+using internal::YamlToProto;
 namespace {
 
 using google::protobuf::Descriptor;

@@ -17,8 +17,8 @@
 #include <string>
 #include <vector>
 
-#include "dtm/atomic_file.h"
 #include "dtm/attestation.h"
+#include "dtm/file_io.h"
 #include "signing_test_manifest.h"
 #include "signing_test_util.h"
 

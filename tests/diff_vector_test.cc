@@ -9,8 +9,8 @@
 #include <sstream>
 
 #include "diff_test_util.h"
-#include "dtm/atomic_file.h"
 #include "dtm/diff.h"
+#include "dtm/file_io.h"
 
 namespace dtm {
 namespace {

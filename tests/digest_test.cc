@@ -1,4 +1,5 @@
 #include "dtm/digest.h"
+#include "dtm/file_hash.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -190,7 +191,7 @@ TEST_F(HashFileTest, StopsWithinABlockOnceCancelled) {
       },
       &cancel);
   ASSERT_FALSE(got.ok());
-  EXPECT_EQ(got.status().code(), StatusCode::kInternal);
+  EXPECT_EQ(got.status().code(), StatusCode::kCancelled);
   EXPECT_EQ(got.status().message(), path + ": interrupted");
   EXPECT_EQ(seen, std::vector<uint64_t>{kHashFileBlockSize});
   // The thread-local hasher starts clean for the next file.

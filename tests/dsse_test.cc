@@ -13,6 +13,9 @@
 #include "signing_test_util.h"
 
 namespace dtm {
+
+using internal::Base64Decode;
+using internal::Base64Encode;
 namespace {
 
 using signing_test::Quote;
@@ -43,7 +46,7 @@ TEST(DssePaeTest, LengthsAreByteCountsInDecimal) {
 
 TEST(DsseEnvelopeTest, ProtocolVectorVerifiesOnceConvertedToDer) {
   const nlohmann::json v = Vector();
-  auto envelope = attestation::ParseEnvelope(v["envelope"].dump());
+  auto envelope = internal::ParseEnvelope(v["envelope"].dump());
   ASSERT_TRUE(envelope.ok()) << envelope.status().ToString();
   EXPECT_EQ(envelope->payload, "hello world");
   EXPECT_EQ(envelope->payload_type, "http://example.com/HelloWorld");
@@ -67,7 +70,7 @@ TEST(DsseEnvelopeTest, ProtocolVectorVerifiesOnceConvertedToDer) {
 }
 
 TEST(DsseEnvelopeTest, AcceptsUrlSafeBase64AndIgnoresUnknownMembers) {
-  auto envelope = attestation::ParseEnvelope(
+  auto envelope = internal::ParseEnvelope(
       R"({"payload":"_-8","payloadType":"t","signatures":[{"sig":"AQ","keyid":"k","x":1}],"y":2})");
   ASSERT_TRUE(envelope.ok()) << envelope.status().ToString();
   EXPECT_EQ(envelope->payload, "\xff\xef");
@@ -110,7 +113,7 @@ TEST(DsseEnvelopeTest, RejectsMalformedEnvelopesNamingTheMember) {
       {std::string(40, '[') + std::string(40, ']'), "nested deeper than 32 levels"},
   };
   for (const Case& c : cases) {
-    auto envelope = attestation::ParseEnvelope(c.json);
+    auto envelope = internal::ParseEnvelope(c.json);
     ASSERT_FALSE(envelope.ok()) << c.json;
     EXPECT_EQ(envelope.status().code(), StatusCode::kCorruption) << c.json;
     EXPECT_NE(envelope.status().message().find(c.message_part), std::string::npos)

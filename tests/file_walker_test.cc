@@ -12,6 +12,14 @@
 #include "temp_dir.h"
 
 namespace dtm {
+
+using internal::HashFilesInParallel;
+using internal::HashTask;
+using internal::ListFilesInParallel;
+using internal::ParallelHashOptions;
+using internal::WalkEntry;
+using internal::WalkOptions;
+using internal::WalkTree;
 namespace {
 
 using testing::TempDir;
@@ -134,7 +142,7 @@ TEST(FileWalkerTest, SpecialFilesAreReportedAsOther) {
 TEST(FileWalkerTest, MissingRootIsAnError) {
   Status s;
   Walk("/nonexistent/dtm-root", false, &s);
-  EXPECT_EQ(s.code(), StatusCode::kIOError);
+  EXPECT_EQ(s.code(), StatusCode::kNotFound);
 }
 
 HashTask TaskFor(const std::string& path) {

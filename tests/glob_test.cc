@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 namespace dtm {
+
+using internal::GlobPattern;
+using internal::GlobSegmentMatches;
 namespace {
 
 bool M(std::string_view pattern, std::string_view path) {

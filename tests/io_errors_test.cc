@@ -23,9 +23,9 @@
 #include <vector>
 
 #include "container_test_util.h"
-#include "dtm/atomic_file.h"
 #include "dtm/container.h"
 #include "dtm/diff.h"
+#include "dtm/file_io.h"
 #include "files/parallel_hash.h"
 #include "files/walker.h"
 #include "temp_dir.h"
@@ -33,6 +33,12 @@
 extern char** environ;
 
 namespace dtm {
+
+using internal::HashFilesInParallel;
+using internal::HashTask;
+using internal::ParallelHashOptions;
+using internal::WalkEntry;
+using internal::WalkTree;
 namespace {
 
 constexpr uid_t kNobody = 65534;

@@ -12,8 +12,8 @@
 
 #include "attestation/format.h"
 #include "base/strict_json.h"
-#include "dtm/atomic_file.h"
 #include "dtm/attestation.h"
+#include "dtm/file_io.h"
 #include "dtm/keys.h"
 #include "files/path_glob.h"
 #include "files/walker.h"
@@ -22,6 +22,18 @@
 #include "yaml/yaml_to_proto.h"
 
 namespace dtm {
+
+using internal::GlobPattern;
+using internal::kMaxJsonDepth;
+using internal::kMaxJsonValues;
+using internal::kMaxYamlBytes;
+using internal::kMaxYamlDepth;
+using internal::kMaxYamlNodes;
+using internal::ParseStrictJson;
+using internal::ParseYamlDocument;
+using internal::ReadYamlFile;
+using internal::WalkEntry;
+using internal::WalkTree;
 namespace {
 
 using signing_test::Quote;
@@ -83,12 +95,12 @@ nlohmann::json MinimalBundle() {
 
 TEST(LimitsBundleTest, SignaturesAndCertificatesAreCounted) {
   nlohmann::json bundle = MinimalBundle();
-  ASSERT_TRUE(attestation::ParseBundle(bundle.dump()).ok());
+  ASSERT_TRUE(internal::ParseBundle(bundle.dump()).ok());
   auto& sigs = bundle["dsseEnvelope"]["signatures"];
   while (sigs.size() < kMaxSignatures) sigs.push_back(sigs[0]);
-  EXPECT_TRUE(attestation::ParseBundle(bundle.dump()).ok());
+  EXPECT_TRUE(internal::ParseBundle(bundle.dump()).ok());
   sigs.push_back(sigs[0]);
-  ExpectError(attestation::ParseBundle(bundle.dump()).status(), StatusCode::kCorruption,
+  ExpectError(internal::ParseBundle(bundle.dump()).status(), StatusCode::kCorruption,
               "bundle: dsseEnvelope.signatures: 65 signatures, more than 64");
 
   bundle = MinimalBundle();
@@ -98,7 +110,7 @@ TEST(LimitsBundleTest, SignaturesAndCertificatesAreCounted) {
   // Counted before any certificate is decoded or parsed.
   for (size_t i = 0; i <= kMaxCertificates; ++i) certs.push_back({{"rawBytes", "AA=="}});
   material["x509CertificateChain"]["certificates"] = certs;
-  ExpectError(attestation::ParseBundle(bundle.dump()).status(), StatusCode::kCorruption,
+  ExpectError(internal::ParseBundle(bundle.dump()).status(), StatusCode::kCorruption,
               "bundle: verificationMaterial.x509CertificateChain.certificates: more than 10 "
               "certificates");
 }
@@ -107,8 +119,8 @@ TEST(LimitsBundleTest, SizeIsCheckedBeforeReading) {
   testing::TempDir dir;
   const std::string path = SparseFile(dir, "big.sigstore.json", kMaxBundleBytes + 1);
   ExpectError(ReadSmallFile(path, kMaxBundleBytes).status(), StatusCode::kLimitExceeded,
-              path + ": larger than 16777216 bytes");
-  ExpectError(attestation::ParseBundle(std::string(kMaxBundleBytes + 1, ' ')).status(),
+              path + ": 16777217 bytes; the limit is 16777216");
+  ExpectError(internal::ParseBundle(std::string(kMaxBundleBytes + 1, ' ')).status(),
               StatusCode::kLimitExceeded, "bundle: larger than 16777216 bytes");
   // The same through dtm verify: exit 2, one line naming the file and the limit.
   const std::string manifest = dir.Write("data.dtm", "");
@@ -119,7 +131,8 @@ TEST(LimitsBundleTest, SizeIsCheckedBeforeReading) {
                                 Quote(path) + " --key " + Quote(key),
                             &out);
   EXPECT_EQ(rc, 2) << out;
-  EXPECT_NE(out.find("dtm verify: " + path + ": larger than 16777216 bytes"), std::string::npos)
+  EXPECT_NE(out.find("dtm verify: " + path + ": 16777217 bytes; the limit is 16777216"),
+            std::string::npos)
       << out;
 }
 
@@ -133,7 +146,7 @@ TEST(LimitsCliFilesTest, KeyAndPassphraseFilesAreCheckedBeforeReading) {
                            " --key " + Quote(key),
                        &out),
             2);
-  EXPECT_NE(out.find(key + ": larger than 1048576 bytes"), std::string::npos) << out;
+  EXPECT_NE(out.find(key + ": 1048577 bytes; the limit is 1048576"), std::string::npos) << out;
 
   const std::string passphrase = SparseFile(dir, "pass.txt", (64u << 10) + 1);
   out.clear();
@@ -141,7 +154,7 @@ TEST(LimitsCliFilesTest, KeyAndPassphraseFilesAreCheckedBeforeReading) {
                            " --passphrase-file " + Quote(passphrase),
                        &out),
             2);
-  EXPECT_NE(out.find("larger than 65536 bytes"), std::string::npos) << out;
+  EXPECT_NE(out.find(": 65537 bytes; the limit is 65536"), std::string::npos) << out;
   EXPECT_FALSE(std::filesystem::exists(dir.Path("k.key")));
 }
 
@@ -166,7 +179,7 @@ TEST(LimitsYamlTest, SizeIsCheckedBeforeReading) {
   testing::TempDir dir;
   const std::string path = SparseFile(dir, "dtm.yaml", kMaxYamlBytes + 1);
   ExpectError(ReadYamlFile(path).status(), StatusCode::kLimitExceeded,
-              path + ": 67108865 bytes; the limit is 67108864 (64 MiB)");
+              path + ": 67108865 bytes; the limit is 67108864");
 }
 
 // ---- Build specs

@@ -5,6 +5,8 @@
 #include <string>
 
 namespace dtm {
+
+using internal::BackgroundMerkleRoot;
 namespace {
 
 Sha256Digest LeafHashOf(size_t i) { return MerkleLeafHash("record " + std::to_string(i)); }

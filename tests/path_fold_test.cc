@@ -5,6 +5,10 @@
 #include <gtest/gtest.h>
 
 namespace dtm {
+
+using internal::FindPathCollisions;
+using internal::PathCollisions;
+using internal::PathFoldKey;
 namespace {
 
 const std::string kCafeNfc = "caf\xc3\xa9";   // U+00E9

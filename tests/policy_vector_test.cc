@@ -14,7 +14,7 @@
 #include <regex>
 #include <sstream>
 
-#include "dtm/atomic_file.h"
+#include "dtm/file_io.h"
 #include "dtm/policy.h"
 #include "dtm/report.h"
 #include "temp_dir.h"

@@ -16,6 +16,9 @@
 #include "proof_test_util.h"
 
 namespace dtm {
+
+using internal::Base64Decode;
+using internal::Base64Encode;
 namespace {
 
 using proof_test::DigestQuery;

@@ -15,6 +15,9 @@
 #include "proof_test_util.h"
 
 namespace dtm {
+
+using internal::Base64Decode;
+using internal::Base64Encode;
 namespace {
 
 using proof_test::DigestQuery;
@@ -243,15 +246,15 @@ TEST_F(ProofTest, SourceOutsideTheSourceLeavesFailsPosition) {
   auto integrity = CheckManifest(manifest_);
   ASSERT_TRUE(integrity.ok());
   integrity->header.mutable_totals()->set_sources(2);  // "web" is leaf 2
-  const std::string statement = attestation::MakeStatement(*integrity, kSignedAt).value();
-  attestation::Bundle bundle;
+  const std::string statement = internal::MakeStatement(*integrity, kSignedAt).value();
+  internal::Bundle bundle;
   bundle.media_type = std::string(kBundleMediaType);
   bundle.public_key_hint = LabKey().public_key().key_id();
   bundle.envelope.payload = statement;
   bundle.envelope.payload_type = std::string(kInTotoPayloadType);
   bundle.envelope.signatures.push_back(
       {LabKey().Sign(DssePae(kInTotoPayloadType, statement)).value(), bundle.public_key_hint});
-  const Json forged = Json::parse(attestation::SerializeBundle(bundle));
+  const Json forged = Json::parse(internal::SerializeBundle(bundle));
   const std::string text = EditProof(ProveText(TextQuery(ProofQuery::Kind::kSource, "web")),
                                      [&](Json& p) { p["bundle"] = forged; });
   ExpectFails(text, "position", "entries[0] (leaf 2): a source at a leaf of the file entries");

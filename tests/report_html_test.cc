@@ -111,16 +111,16 @@ TEST(ReportMarkdown, HostileTextCannotInjectMarkup) {
 }
 
 TEST(ReportEscaping, Primitives) {
-  EXPECT_EQ(report::EscapeHtml("a<b>&\"'\n\x01z"), "a&lt;b&gt;&amp;&quot;&#39; z");
-  EXPECT_EQ(report::EscapeMarkdown("*a*_b_ [c](d) <e> |f| `g` \\ ~h~ &i; !j $k$"),
+  EXPECT_EQ(internal::EscapeHtml("a<b>&\"'\n\x01z"), "a&lt;b&gt;&amp;&quot;&#39; z");
+  EXPECT_EQ(internal::EscapeMarkdown("*a*_b_ [c](d) <e> |f| `g` \\ ~h~ &i; !j $k$"),
             "\\*a\\*\\_b\\_ \\[c\\](d) \\<e\\> \\|f\\| \\`g\\` \\\\ \\~h\\~ \\&i; \\!j \\$k\\$");
-  EXPECT_EQ(report::SafeHref("https://a.example/x?y=1#z"), "https://a.example/x?y=1#z");
-  EXPECT_EQ(report::SafeHref("HTTP://A.EXAMPLE"), "HTTP://A.EXAMPLE");
-  EXPECT_EQ(report::SafeHref("mailto:a@b.example"), "mailto:a@b.example");
+  EXPECT_EQ(internal::SafeHref("https://a.example/x?y=1#z"), "https://a.example/x?y=1#z");
+  EXPECT_EQ(internal::SafeHref("HTTP://A.EXAMPLE"), "HTTP://A.EXAMPLE");
+  EXPECT_EQ(internal::SafeHref("mailto:a@b.example"), "mailto:a@b.example");
   for (const char* bad : {"javascript:alert(1)", "data:text/html,x", "//evil.example", "https://",
                           "https://a.example/\"x", "https://a b", "https://a.example/<x>",
                           "vbscript:x", "file:///etc/passwd", ""}) {
-    EXPECT_EQ(report::SafeHref(bad), "") << bad;
+    EXPECT_EQ(internal::SafeHref(bad), "") << bad;
   }
 }
 

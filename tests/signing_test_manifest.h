@@ -74,9 +74,9 @@ inline std::string FlipBase64Byte(const std::string& bundle_json, const std::str
                                   size_t byte_index) {
   return EditBundle(bundle_json, [&](nlohmann::json& b) {
     nlohmann::json& value = b[nlohmann::json::json_pointer(field)];
-    std::string bytes = Base64Decode(value.get<std::string>()).value();
+    std::string bytes = dtm::internal::Base64Decode(value.get<std::string>()).value();
     bytes[byte_index % bytes.size()] ^= 0x01;
-    value = Base64Encode(bytes);
+    value = dtm::internal::Base64Encode(bytes);
   });
 }
 

@@ -10,6 +10,8 @@
 #include "signing_test_util.h"
 
 namespace dtm {
+
+using internal::Base64Decode;
 namespace {
 
 using signing_test::ReadFileOrDie;

@@ -48,7 +48,7 @@ struct FramePolicy {
 
 // Writes one manifest. Records go to a temporary file beside `path`, unlinked
 // as soon as it is created; Finish() writes the complete file through an
-// AtomicFileWriter (dtm/atomic_file.h), which fsyncs it, renames it over `path`
+// AtomicFileWriter (dtm/file_io.h), which fsyncs it, renames it over `path`
 // and fsyncs the directory. If Finish() is not reached or fails, `path` is left
 // untouched and no temporary file remains (also when the writer is destroyed).
 // The same records and header give the same bytes. Not thread-safe.

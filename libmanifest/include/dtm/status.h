@@ -19,12 +19,13 @@ enum class StatusCode {
   kLimitExceeded,       // a size or count over a documented limit
   kVerificationFailed,  // a well-formed input that does not verify
   kIOError,             // the operating system refused a read or write
+  kCancelled,           // stopped on request (SIGINT); nothing was written
   kInternal,            // a bug: something that should not happen
 };
 
 // A Status is OK or carries a code and a message. Messages name the file, the
 // place and the problem: "data.dtm: record 12: path is absolute".
-class Status {
+class [[nodiscard]] Status {
  public:
   Status() = default;  // OK
 
@@ -46,6 +47,9 @@ class Status {
   }
   static Status IOError(std::string_view msg, std::string_view detail = {}) {
     return Status(StatusCode::kIOError, msg, detail);
+  }
+  static Status Cancelled(std::string_view msg, std::string_view detail = {}) {
+    return Status(StatusCode::kCancelled, msg, detail);
   }
   static Status Internal(std::string_view msg, std::string_view detail = {}) {
     return Status(StatusCode::kInternal, msg, detail);
@@ -88,7 +92,7 @@ class Status {
 // A value or the Status saying why there is none.
 // REQUIRES: constructed from a non-OK Status when there is no value.
 template <typename T>
-class StatusOr {
+class [[nodiscard]] StatusOr {
  public:
   StatusOr(T value) : value_(std::move(value)) {}         // NOLINT: implicit by design
   StatusOr(Status status) : status_(std::move(status)) {  // NOLINT

@@ -7,7 +7,7 @@
 #include "base/strict_json.h"
 #include "base/text.h"
 
-namespace dtm::attestation {
+namespace dtm::internal {
 namespace {
 
 using Json = nlohmann::json;
@@ -188,4 +188,4 @@ StatusOr<Bundle> ParseBundle(std::string_view json) {
   return bundle;
 }
 
-}  // namespace dtm::attestation
+}  // namespace dtm::internal

@@ -7,6 +7,10 @@
 
 namespace dtm {
 
+using internal::Base64Decode;
+using internal::Base64Encode;
+using internal::ParseStrictJson;
+
 std::string DssePae(std::string_view payload_type, std::string_view payload) {
   std::string out = "DSSEv1 ";
   out += std::to_string(payload_type.size());
@@ -19,7 +23,7 @@ std::string DssePae(std::string_view payload_type, std::string_view payload) {
   return out;
 }
 
-namespace attestation {
+namespace internal {
 namespace {
 
 using Json = nlohmann::json;
@@ -99,5 +103,5 @@ nlohmann::ordered_json EnvelopeToJson(const DsseEnvelope& envelope) {
   return out;
 }
 
-}  // namespace attestation
+}  // namespace internal
 }  // namespace dtm

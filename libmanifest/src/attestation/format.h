@@ -15,7 +15,7 @@
 #include "dtm/status.h"
 #include "dtm/v1/manifest.pb.h"
 
-namespace dtm::attestation {
+namespace dtm::internal {
 
 // ---- DSSE envelope (dsse.cc)
 
@@ -105,4 +105,4 @@ StatusOr<VerificationReport> VerifyBundleSignatures(std::string_view bundle_json
 std::string FormatUtc(int64_t unix_seconds);
 StatusOr<int64_t> ParseUtc(std::string_view text);
 
-}  // namespace dtm::attestation
+}  // namespace dtm::internal

@@ -24,8 +24,8 @@ Status CheckSignerCertificate(const Signer& signer, int64_t signed_at) {
   if (signed_at < leaf.not_before() || signed_at >= leaf.not_after()) {
     return Status::InvalidArgument(
         "the certificate \"" + leaf.subject() + "\" is not valid at the signing time " +
-        attestation::FormatUtc(signed_at) + " (valid " + attestation::FormatUtc(leaf.not_before()) +
-        " to " + attestation::FormatUtc(leaf.not_after()) + ")");
+        internal::FormatUtc(signed_at) + " (valid " + internal::FormatUtc(leaf.not_before()) +
+        " to " + internal::FormatUtc(leaf.not_after()) + ")");
   }
   Status usage = leaf.CheckSigningUsage();
   if (!usage.ok()) return Status::InvalidArgument(usage.message());
@@ -39,10 +39,10 @@ StatusOr<std::string> SignManifest(const std::string& manifest_path, const Signe
   if (signer.key == nullptr) return Status::InvalidArgument("no signing key");
   DTM_RETURN_IF_ERROR(CheckSignerCertificate(signer, signed_at));
   DTM_ASSIGN_OR_RETURN(ManifestIntegrity manifest, CheckManifest(manifest_path));
-  DTM_ASSIGN_OR_RETURN(std::string payload, attestation::MakeStatement(manifest, signed_at));
+  DTM_ASSIGN_OR_RETURN(std::string payload, internal::MakeStatement(manifest, signed_at));
   DTM_ASSIGN_OR_RETURN(std::string sig, signer.key->Sign(DssePae(kInTotoPayloadType, payload)));
 
-  attestation::Bundle bundle;
+  internal::Bundle bundle;
   // v0.3 carries one certificate only; a chain needs the v0.2 form.
   bundle.media_type = signer.certificates.size() > 1 ? kBundleMediaTypeV02 : kBundleMediaType;
   const std::string& key_id = signer.key->public_key().key_id();
@@ -51,12 +51,12 @@ StatusOr<std::string> SignManifest(const std::string& manifest_path, const Signe
   bundle.envelope.payload = std::move(payload);
   bundle.envelope.payload_type = kInTotoPayloadType;
   bundle.envelope.signatures.push_back({std::move(sig), key_id});
-  return attestation::SerializeBundle(bundle);
+  return internal::SerializeBundle(bundle);
 }
 
 StatusOr<std::string> AppendSignature(const std::string& manifest_path,
                                       std::string_view bundle_json, const PrivateKey& key) {
-  DTM_ASSIGN_OR_RETURN(attestation::Bundle bundle, attestation::ParseBundle(bundle_json));
+  DTM_ASSIGN_OR_RETURN(internal::Bundle bundle, internal::ParseBundle(bundle_json));
   DsseEnvelope& envelope = bundle.envelope;
   if (envelope.payload_type != kInTotoPayloadType) {
     return Status::Corruption("bundle: payloadType '" + envelope.payload_type + "'",
@@ -67,10 +67,9 @@ StatusOr<std::string> AppendSignature(const std::string& manifest_path,
                                  "already has " + std::to_string(kMaxSignatures) + " signatures");
   }
   // The co-signer vouches for the content: it must describe this manifest.
-  DTM_ASSIGN_OR_RETURN(attestation::Statement statement,
-                       attestation::ParseStatement(envelope.payload));
+  DTM_ASSIGN_OR_RETURN(internal::Statement statement, internal::ParseStatement(envelope.payload));
   DTM_ASSIGN_OR_RETURN(ManifestIntegrity manifest, CheckManifest(manifest_path));
-  if (auto failure = attestation::CompareStatement(statement, manifest)) {
+  if (auto failure = internal::CompareStatement(statement, manifest)) {
     return Status::InvalidArgument("the bundle does not describe " + manifest_path,
                                    failure->check + ": " + failure->status.message());
   }
@@ -84,7 +83,7 @@ StatusOr<std::string> AppendSignature(const std::string& manifest_path,
   }
   DTM_ASSIGN_OR_RETURN(std::string sig, key.Sign(pae));
   envelope.signatures.push_back({std::move(sig), key.public_key().key_id()});
-  return attestation::SerializeBundle(bundle);
+  return internal::SerializeBundle(bundle);
 }
 
 }  // namespace dtm

@@ -10,7 +10,7 @@
 #include "attestation/format.h"
 #include "base/strict_json.h"
 
-namespace dtm::attestation {
+namespace dtm::internal {
 namespace {
 
 using Json = nlohmann::json;
@@ -208,4 +208,4 @@ std::optional<CheckFailure> CompareStatement(const Statement& statement,
   return std::nullopt;
 }
 
-}  // namespace dtm::attestation
+}  // namespace dtm::internal

@@ -9,9 +9,11 @@
 #include "dtm/attestation.h"
 
 namespace dtm {
+
+using internal::QuoteForMessage;
 namespace {
 
-using attestation::Bundle;
+using internal::Bundle;
 
 // The bundle's certificate, if any, ready for checking.
 struct CertificateSigner {
@@ -39,10 +41,15 @@ class Verifier {
  private:
   // Records a failed check in the report; returns OK (the run itself worked).
   // The check is named once, even when `detail` already starts with it.
-  Status Fail(const std::string& check, const std::string& detail) {
+  // Records `check` as the failed check of the report.
+  void RecordFailure(const std::string& check, const std::string& detail) {
     report_->failed_check = check;
     report_->status = detail.empty() ? Status::VerificationFailed(check)
                                      : Status::VerificationFailed(detail).WithContext(check);
+  }
+  // RecordFailure, then OK: verification ran; its report says what failed.
+  Status Fail(const std::string& check, const std::string& detail) {
+    RecordFailure(check, detail);
     return Status::Ok();
   }
   // The certificate material of the bundle, or a bundle failure.
@@ -151,17 +158,17 @@ bool Verifier::ThresholdMet() {
   report_->distinct_keys = count;
   if (count >= static_cast<size_t>(options_.threshold)) return true;
   if (count == 0 && !rejections_.empty()) {
-    Fail(rejections_.front().check, rejections_.front().detail);
+    RecordFailure(rejections_.front().check, rejections_.front().detail);
   } else {
-    Fail("threshold", std::to_string(options_.threshold) + " distinct keys must sign; " +
-                          std::to_string(count) + " did");
+    RecordFailure("threshold", std::to_string(options_.threshold) + " distinct keys must sign; " +
+                                   std::to_string(count) + " did");
   }
   return false;
 }
 
 Status Verifier::Run(const std::string* manifest_path, std::string_view bundle_json) {
   // 1. The bundle and its envelope parse; the payload type is the in-toto one.
-  auto parsed = attestation::ParseBundle(bundle_json);
+  auto parsed = internal::ParseBundle(bundle_json);
   if (!parsed.ok()) return Fail("bundle", parsed.status().message());
   const Bundle& bundle = *parsed;
   report_->media_type = bundle.media_type;
@@ -188,7 +195,7 @@ Status Verifier::Run(const std::string* manifest_path, std::string_view bundle_j
   if (!ThresholdMet()) return Status::Ok();
 
   // 3. Only now is the payload parsed.
-  auto statement = attestation::ParseStatement(bundle.envelope.payload);
+  auto statement = internal::ParseStatement(bundle.envelope.payload);
   if (!statement.ok()) return Fail("statement", statement.status().message());
   report_->signed_at = statement->signed_at;
   report_->subject_name = statement->subject_name;
@@ -203,7 +210,7 @@ Status Verifier::Run(const std::string* manifest_path, std::string_view bundle_j
                                           statement->signed_at, &problem);
     if (!valid.ok()) {
       const std::string detail =
-          valid.message() + " at the signing time " + attestation::FormatUtc(statement->signed_at);
+          valid.message() + " at the signing time " + internal::FormatUtc(statement->signed_at);
       signer.verified = false;
       signer.problem = "certificate-validity: " + detail;
       rejections_.insert(rejections_.begin(), {"certificate-validity", detail});
@@ -225,7 +232,7 @@ Status Verifier::Run(const std::string* manifest_path, std::string_view bundle_j
     }
     return Fail("manifest-integrity", manifest.status().message());
   }
-  if (auto failure = attestation::CompareStatement(*statement, *manifest)) {
+  if (auto failure = internal::CompareStatement(*statement, *manifest)) {
     return Fail(failure->check, failure->status.message());
   }
   report_->status = Status::Ok();
@@ -259,13 +266,13 @@ StatusOr<VerificationReport> VerifyAttestation(const std::string& manifest_path,
   return RunVerifier(&manifest_path, bundle_json, options);
 }
 
-namespace attestation {
+namespace internal {
 
 StatusOr<VerificationReport> VerifyBundleSignatures(std::string_view bundle_json,
                                                     const VerifyOptions& options) {
   return RunVerifier(nullptr, bundle_json, options);
 }
 
-}  // namespace attestation
+}  // namespace internal
 
 }  // namespace dtm

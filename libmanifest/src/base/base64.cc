@@ -2,7 +2,7 @@
 
 #include <cstdint>
 
-namespace dtm {
+namespace dtm::internal {
 namespace {
 
 constexpr char kStandard[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -79,4 +79,4 @@ StatusOr<std::string> Base64Decode(std::string_view text) {
   return out;
 }
 
-}  // namespace dtm
+}  // namespace dtm::internal

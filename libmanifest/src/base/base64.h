@@ -6,7 +6,7 @@
 
 #include "dtm/status.h"
 
-namespace dtm {
+namespace dtm::internal {
 
 // Standard alphabet, with "=" padding.
 std::string Base64Encode(std::string_view bytes);
@@ -19,4 +19,4 @@ std::string Base64Encode(std::string_view bytes);
 // kInvalidArgument naming the offending offset.
 StatusOr<std::string> Base64Decode(std::string_view text);
 
-}  // namespace dtm
+}  // namespace dtm::internal

@@ -7,12 +7,24 @@
 #include <cstring>
 #include <utility>
 
-namespace dtm::container {
+namespace dtm::internal {
 
 Status ErrnoStatus(const std::string& path, std::string_view what, int err) {
   const std::string message = path + ": " + std::string(what);
   if (err == ENOENT) return Status::NotFound(message, std::strerror(err));
   return Status::IOError(message, std::strerror(err));
+}
+
+Status ErrnoStatus(std::string_view message, int err) {
+  if (err == ENOENT) return Status::NotFound(message, std::strerror(err));
+  return Status::IOError(message, std::strerror(err));
+}
+
+ssize_t ReadRetrying(int fd, void* data, size_t size) {
+  for (;;) {
+    const ssize_t n = ::read(fd, data, size);
+    if (n >= 0 || errno != EINTR) return n;
+  }
 }
 
 Status WriteAll(int fd, const void* data, size_t size, const std::string& path) {
@@ -33,11 +45,8 @@ Status ReadFull(int fd, void* data, size_t size, size_t* got, const std::string&
   char* p = static_cast<char*>(data);
   *got = 0;
   while (*got < size) {
-    const ssize_t n = ::read(fd, p + *got, size - *got);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return ErrnoStatus(path, "read failed", errno);
-    }
+    const ssize_t n = ReadRetrying(fd, p + *got, size - *got);
+    if (n < 0) return ErrnoStatus(path, "read failed", errno);
     if (n == 0) break;
     *got += static_cast<size_t>(n);
   }
@@ -106,4 +115,4 @@ TempFile& TempFile::operator=(TempFile&& other) noexcept {
   return *this;
 }
 
-}  // namespace dtm::container
+}  // namespace dtm::internal

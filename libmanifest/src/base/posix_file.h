@@ -1,6 +1,10 @@
-// Private: POSIX file helpers for the container writer and reader. Every
-// failure is a Status naming the file and carrying strerror.
+// The platform layer: every use of errno, file descriptors, EINTR and
+// temporary files in libmanifest goes through these helpers. Every failure is
+// a Status naming the file and carrying strerror; ENOENT is kNotFound, any
+// other errno kIOError.
 #pragma once
+
+#include <sys/types.h>
 
 #include <string>
 #include <string_view>
@@ -8,10 +12,17 @@
 
 #include "dtm/status.h"
 
-namespace dtm::container {
+namespace dtm::internal {
 
 // "path: what: strerror(err)" as kIOError (kNotFound for ENOENT).
 Status ErrnoStatus(const std::string& path, std::string_view what, int err);
+// "message: strerror(err)" as kIOError (kNotFound for ENOENT), for messages
+// that name the file their own way ("cannot create 'x'").
+Status ErrnoStatus(std::string_view message, int err);
+
+// read() that retries on EINTR: the bytes read, 0 at the end of the file, -1
+// with errno on failure.
+ssize_t ReadRetrying(int fd, void* data, size_t size);
 
 // Writes all `size` bytes or fails with kIOError.
 Status WriteAll(int fd, const void* data, size_t size, const std::string& path);
@@ -63,4 +74,4 @@ class TempFile {
   std::string path_;
 };
 
-}  // namespace dtm::container
+}  // namespace dtm::internal

@@ -19,6 +19,8 @@ const char* CodeName(StatusCode code) {
       return "Verification failed";
     case StatusCode::kIOError:
       return "I/O error";
+    case StatusCode::kCancelled:
+      return "Cancelled";
     case StatusCode::kInternal:
       return "Internal error";
   }

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-namespace dtm {
+namespace dtm::internal {
 
 namespace {
 
@@ -92,4 +92,4 @@ std::optional<std::string> FirstUnknownMember(const nlohmann::json& object,
   return std::nullopt;
 }
 
-}  // namespace dtm
+}  // namespace dtm::internal

@@ -9,7 +9,7 @@
 
 #include "dtm/status.h"
 
-namespace dtm {
+namespace dtm::internal {
 
 // Nesting deeper than this is rejected (the top-level array or object is
 // level 1).
@@ -31,4 +31,4 @@ StatusOr<nlohmann::json> ParseStrictJson(std::string_view text, std::string_view
 std::optional<std::string> FirstUnknownMember(const nlohmann::json& object,
                                               std::initializer_list<std::string_view> known);
 
-}  // namespace dtm
+}  // namespace dtm::internal

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <vector>
 
-namespace dtm {
+namespace dtm::internal {
 
 std::string QuoteForMessage(std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -69,4 +69,4 @@ size_t EditDistance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
-}  // namespace dtm
+}  // namespace dtm::internal

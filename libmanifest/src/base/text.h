@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace dtm {
+namespace dtm::internal {
 
 // `text` between single quotes, cut to 80 bytes (then "..." follows), with
 // bytes outside printable ASCII, the quote and the backslash escaped as \xNN,
@@ -21,4 +21,4 @@ bool IsValidUtf8(std::string_view text);
 // "did you mean" suggestions. O(a.size() * b.size()) time.
 size_t EditDistance(std::string_view a, std::string_view b);
 
-}  // namespace dtm
+}  // namespace dtm::internal

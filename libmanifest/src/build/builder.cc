@@ -22,6 +22,19 @@
 
 namespace dtm {
 
+using internal::BuildCheckpoint;
+using internal::FileSelection;
+using internal::FindPathCollisions;
+using internal::HashFilesInParallel;
+using internal::HashTask;
+using internal::ListFilesInParallel;
+using internal::OpenTaskRoot;
+using internal::ParallelHashOptions;
+using internal::PathCollision;
+using internal::PathCollisions;
+using internal::SelectedFile;
+using internal::SelectFiles;
+
 using google::protobuf::Timestamp;
 using google::protobuf::util::TimeUtil;
 
@@ -77,7 +90,7 @@ Status HashSelection(FileSelection* sel, const std::string& root, const BuildOpt
   ho.phase = "hashing";
   ho.progress = options.progress;
   ho.cancel = options.cancel;
-  container::FileDescriptor root_fd;
+  internal::FileDescriptor root_fd;
   if (!sel->tasks.empty()) {
     // Tasks are opened relative to the root: fewer path lookups per file.
     DTM_ASSIGN_OR_RETURN(root_fd, OpenTaskRoot(root));
@@ -233,7 +246,7 @@ StatusOr<BuildResult> BuildManifest(const BuildSpec& spec, const BuildOptions& o
   for (PathCollision& c : collisions.listed) {
     result.path_collisions.emplace_back(std::move(c.first), std::move(c.second));
   }
-  if (options.cancel && options.cancel->load()) return Status::Internal("interrupted");
+  if (options.cancel && options.cancel->load()) return Status::Cancelled("interrupted");
   Status written = WriteRecords(spec, sel, writer->get());
   // Record rules (canonical order, valid paths) are checked by Add and are
   // input errors; anything else while writing is the output's.

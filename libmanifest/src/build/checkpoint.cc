@@ -1,5 +1,7 @@
 #include "build/checkpoint.h"
 
+#include "base/posix_file.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -8,7 +10,7 @@
 #include <chrono>
 #include <cstring>
 
-namespace dtm {
+namespace dtm::internal {
 
 namespace {
 
@@ -33,7 +35,7 @@ uint64_t GetU64(const unsigned char* p) {
 }
 
 Status Errno(const std::string& path, const char* what) {
-  return Status::IOError("checkpoint '" + path + "'", std::string(what) + ": " + strerror(errno));
+  return internal::ErrnoStatus("checkpoint '" + path + "'", what, errno);
 }
 
 }  // namespace
@@ -186,4 +188,4 @@ void BuildCheckpoint::Remove() {
   ::unlink(path_.c_str());
 }
 
-}  // namespace dtm
+}  // namespace dtm::internal

@@ -15,9 +15,10 @@
 #include <unordered_map>
 
 #include "dtm/digest.h"
+#include "dtm/file_hash.h"
 #include "dtm/status.h"
 
-namespace dtm {
+namespace dtm::internal {
 
 class BuildCheckpoint {
  public:
@@ -64,4 +65,4 @@ class BuildCheckpoint {
   std::thread flusher_;
 };
 
-}  // namespace dtm
+}  // namespace dtm::internal

@@ -12,6 +12,17 @@
 
 namespace dtm {
 
+using internal::HashFilesInParallel;
+using internal::HashTask;
+using internal::HashTaskFor;
+using internal::ListFilesInParallel;
+using internal::OpenTaskRoot;
+using internal::ParallelHashOptions;
+using internal::PathFoldKey;
+using internal::WalkEntry;
+using internal::WalkOptions;
+using internal::WalkTree;
+
 const char* DataProblemKindName(DataProblem::Kind kind) {
   switch (kind) {
     case DataProblem::Kind::kMissing:
@@ -238,7 +249,7 @@ class DataChecker {
   const DataCheckOptions& options_;
   DataCheckReport* report_;
   std::vector<DiskFile> disk_;
-  container::FileDescriptor root_fd_;  // the data root: tasks are opened relative to it
+  internal::FileDescriptor root_fd_;  // the data root: tasks are opened relative to it
   std::vector<PendingCheck> pending_;
   uint64_t pending_bytes_ = 0;
   uint64_t files_done_ = 0, bytes_done_ = 0;

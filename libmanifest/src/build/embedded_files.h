@@ -5,7 +5,7 @@
 #include <span>
 #include <string_view>
 
-namespace dtm {
+namespace dtm::internal {
 
 struct EmbeddedFile {
   std::string_view path;   // relative, "/"-separated, no "." or ".." segments
@@ -16,4 +16,4 @@ struct EmbeddedFile {
 // path: what `dtm init` writes. Thread-safe; the data is static.
 std::span<const EmbeddedFile> ExampleProjectFiles();
 
-}  // namespace dtm
+}  // namespace dtm::internal

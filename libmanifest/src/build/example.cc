@@ -7,9 +7,12 @@
 #include <system_error>
 
 #include "build/embedded_files.h"
-#include "dtm/atomic_file.h"
+#include "dtm/file_io.h"
 
 namespace dtm {
+
+using internal::EmbeddedFile;
+using internal::ExampleProjectFiles;
 namespace {
 
 namespace fs = std::filesystem;

@@ -9,7 +9,7 @@
 #include "files/path_glob.h"
 #include "files/walker.h"
 
-namespace dtm {
+namespace dtm::internal {
 
 namespace {
 
@@ -219,4 +219,4 @@ StatusOr<FileSelection> SelectFiles(const BuildSpec& spec, const std::string& da
   return sel;
 }
 
-}  // namespace dtm
+}  // namespace dtm::internal

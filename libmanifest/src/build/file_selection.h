@@ -11,7 +11,7 @@
 #include "dtm/status.h"
 #include "files/parallel_hash.h"
 
-namespace dtm {
+namespace dtm::internal {
 
 // One (source, path) pair. Paths live in FileSelection::paths to keep an entry
 // small: a build of ten million declared files holds ten million of these.
@@ -47,4 +47,4 @@ struct FileSelection {
 StatusOr<FileSelection> SelectFiles(const BuildSpec& spec, const std::string& data_root,
                                     const std::string& output_path, bool follow_symlinks);
 
-}  // namespace dtm
+}  // namespace dtm::internal

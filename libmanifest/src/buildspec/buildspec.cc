@@ -14,6 +14,18 @@
 
 namespace dtm {
 
+using internal::ElementPath;
+using internal::FieldPath;
+using internal::GlobPattern;
+using internal::ParseYamlDocument;
+using internal::QuoteForMessage;
+using internal::ReadYamlFile;
+using internal::SpecRules;
+using internal::YamlEntry;
+using internal::YamlError;
+using internal::YamlLocation;
+using internal::YamlToProto;
+
 namespace {
 
 // Loads one document. Not thread-safe; one per call of ParseBuildSpec.

@@ -5,9 +5,9 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 #include <memory>
 
+#include "base/posix_file.h"
 #include "dtm/buildspec.h"
 #include "dtm/records.h"
 #include "yaml/scalars.h"
@@ -15,25 +15,14 @@
 
 namespace dtm {
 
+using internal::ParseYamlUint;
+using internal::QuoteForMessage;
+
 namespace {
 
 // The longest line accepted, without its line ending.
 constexpr size_t kMaxListingLine = 64u << 10;
 constexpr size_t kReadBlock = 1u << 20;
-
-class FileDescriptor {
- public:
-  explicit FileDescriptor(int fd) : fd_(fd) {}
-  ~FileDescriptor() {
-    if (fd_ >= 0) close(fd_);
-  }
-  FileDescriptor(const FileDescriptor&) = delete;
-  FileDescriptor& operator=(const FileDescriptor&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 std::string LineTooLong() {
   return "line longer than " + std::to_string(kMaxListingLine) + " bytes";
@@ -83,14 +72,10 @@ StatusOr<bool> ParseListingLine(std::string_view line, DeclaredFile* file) {
 Status ForEachListedFile(const std::string& listing_path,
                          const std::function<Status(DeclaredFile&& file)>& fn) {
   // O_NONBLOCK: a FIFO named by mistake is refused below instead of waited on.
-  FileDescriptor fd(open(listing_path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
-  if (fd.get() < 0) {
-    if (errno == ENOENT) return Status::NotFound(listing_path + ": no such file");
-    return Status::IOError(listing_path + ": cannot open", std::strerror(errno));
-  }
+  internal::FileDescriptor fd(open(listing_path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+  if (fd.get() < 0) return internal::ErrnoStatus(listing_path, "cannot open", errno);
   struct stat st;
-  if (fstat(fd.get(), &st) != 0)
-    return Status::IOError(listing_path + ": cannot stat", std::strerror(errno));
+  if (fstat(fd.get(), &st) != 0) return internal::ErrnoStatus(listing_path, "cannot stat", errno);
   if (!S_ISREG(st.st_mode)) return Status::InvalidArgument(listing_path + ": not a regular file");
 
   uint64_t line_number = 0;
@@ -112,11 +97,8 @@ Status ForEachListedFile(const std::string& listing_path,
   std::unique_ptr<char[]> block(new char[kReadBlock]);
   std::string carry;  // the start of a line that continues in the next block
   for (;;) {
-    const ssize_t n = read(fd.get(), block.get(), kReadBlock);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return Status::IOError(listing_path + ": read failed", std::strerror(errno));
-    }
+    const ssize_t n = internal::ReadRetrying(fd.get(), block.get(), kReadBlock);
+    if (n < 0) return internal::ErrnoStatus(listing_path, "read failed", errno);
     if (n == 0) break;
     std::string_view data(block.get(), static_cast<size_t>(n));
     while (!data.empty()) {

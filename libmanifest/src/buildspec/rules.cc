@@ -6,7 +6,7 @@
 #include "dtm/records.h"
 #include "dtm/spdx.h"
 
-namespace dtm {
+namespace dtm::internal {
 
 namespace {
 
@@ -195,4 +195,4 @@ Status SpecRules::CheckCounts(const v1::Counts& counts, const std::string& path)
   return Status::Ok();
 }
 
-}  // namespace dtm
+}  // namespace dtm::internal

@@ -9,7 +9,7 @@
 #include "dtm/v1/manifest.pb.h"
 #include "yaml/yaml_to_proto.h"
 
-namespace dtm {
+namespace dtm::internal {
 
 // Not thread-safe. `yaml` must outlive this object and hold the marks of the
 // messages checked.
@@ -47,4 +47,4 @@ class SpecRules {
   const YamlToProto& yaml_;
 };
 
-}  // namespace dtm
+}  // namespace dtm::internal

@@ -8,6 +8,8 @@
 
 namespace dtm {
 
+using internal::BackgroundMerkleRoot;
+
 namespace {
 
 std::string Show(int64_t v) { return std::to_string(v); }

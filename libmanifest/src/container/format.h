@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-namespace dtm::container {
+namespace dtm::internal {
 
 // Preamble: magic (8), u32 version, u32 flags.
 inline constexpr size_t kPreambleSize = 16;
@@ -97,4 +97,4 @@ inline VarintResult GetVarint32(const char* data, size_t end, size_t* pos, uint3
   }
 }
 
-}  // namespace dtm::container
+}  // namespace dtm::internal

@@ -21,7 +21,7 @@
 
 namespace dtm {
 
-using namespace container;  // NOLINT: this file implements the layout
+using namespace internal;  // NOLINT: this file implements the layout and uses the platform layer
 
 namespace {
 

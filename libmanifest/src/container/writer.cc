@@ -11,13 +11,13 @@
 
 #include "base/posix_file.h"
 #include "container/format.h"
-#include "dtm/atomic_file.h"
 #include "dtm/container.h"
+#include "dtm/file_io.h"
 #include "dtm/merkle.h"
 
 namespace dtm {
 
-using namespace container;  // NOLINT: this file implements the layout
+using namespace internal;  // NOLINT: this file implements the layout and uses the platform layer
 
 namespace {
 

@@ -17,25 +17,27 @@
 #include <memory>
 #include <string>
 
+#include "crypto/openssl_ptr.h"
 #include "crypto/openssl_util.h"
 #include "dtm/digest.h"
 #include "dtm/keys.h"
 
 namespace dtm {
+
 namespace {
 
-using crypto::Free;
-using crypto::OpenSslFailure;
-using crypto::OpenSslRejected;
-using BioPtr = std::unique_ptr<BIO, Free<BIO_free_all>>;
-using PkeyPtr = std::unique_ptr<EVP_PKEY, Free<EVP_PKEY_free>>;
-using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, Free<EVP_MD_CTX_free>>;
-using PkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, Free<EVP_PKEY_CTX_free>>;
-using P8InfoPtr = std::unique_ptr<PKCS8_PRIV_KEY_INFO, Free<PKCS8_PRIV_KEY_INFO_free>>;
-using X509SigPtr = std::unique_ptr<X509_SIG, Free<X509_SIG_free>>;
-using AlgorPtr = std::unique_ptr<X509_ALGOR, Free<X509_ALGOR_free>>;
-using EcdsaSigPtr = std::unique_ptr<ECDSA_SIG, Free<ECDSA_SIG_free>>;
-using BignumPtr = std::unique_ptr<BIGNUM, Free<BN_free>>;
+using internal::AlgorPtr;
+using internal::BignumPtr;
+using internal::BioPtr;
+using internal::EcdsaSigPtr;
+using internal::MdCtxPtr;
+using internal::P8InfoPtr;
+using internal::PkeyCtxPtr;
+using internal::PkeyPtr;
+using internal::X509SigPtr;
+
+using internal::OpenSslFailure;
+using internal::OpenSslRejected;
 
 // scrypt parameters for encrypted private keys. N = 2^14 keeps the memory use
 // (16 MiB) under OpenSSL's default limit, so every OpenSSL can read the file.
@@ -178,7 +180,7 @@ struct PublicKey::Impl {
   // Takes `key` (public or private; only the public half is kept).
   static StatusOr<std::shared_ptr<const Impl>> Make(EVP_PKEY* key) {
     auto impl = std::make_shared<Impl>();
-    impl->spki_der = crypto::ToDer(i2d_PUBKEY, key);
+    impl->spki_der = internal::ToDer(i2d_PUBKEY, key);
     if (impl->spki_der.empty()) return OpenSslFailure("encoding the public key");
     const auto* p = reinterpret_cast<const unsigned char*>(impl->spki_der.data());
     impl->pkey.reset(d2i_PUBKEY(nullptr, &p, static_cast<long>(impl->spki_der.size())));
@@ -218,10 +220,10 @@ const std::string& PublicKey::spki_der() const { return impl_->spki_der; }
 std::string PublicKey::ToPem() const {
   BioPtr bio(BIO_new(BIO_s_mem()));
   if (bio == nullptr || PEM_write_bio_PUBKEY(bio.get(), impl_->pkey.get()) != 1) {
-    crypto::DrainOpenSslErrors();
+    internal::DrainOpenSslErrors();
     return {};
   }
-  return crypto::MemoryBioContents(bio.get());
+  return internal::MemoryBioContents(bio.get());
 }
 
 Status PublicKey::Verify(std::string_view signature, std::string_view data) const {
@@ -232,7 +234,7 @@ Status PublicKey::Verify(std::string_view signature, std::string_view data) cons
       ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()), signature.size(),
       reinterpret_cast<const unsigned char*>(data.data()), data.size());
   // Whatever went wrong (bad encoding, wrong key, altered data), say only this.
-  crypto::DrainOpenSslErrors();
+  internal::DrainOpenSslErrors();
   if (rc != 1) return Status::VerificationFailed("invalid signature");
   return Status::Ok();
 }
@@ -288,7 +290,7 @@ StatusOr<PrivateKey> PrivateKey::FromPem(std::string_view pem, std::string_view 
   PassphraseRequest request{passphrase};
   PkeyPtr pkey(PEM_read_bio_PrivateKey(bio.get(), nullptr, PassphraseCallback, &request));
   if (pkey == nullptr) {
-    crypto::DrainOpenSslErrors();  // the details could help guess; say only this
+    internal::DrainOpenSslErrors();  // the details could help guess; say only this
     return Status::InvalidArgument(encrypted ? "wrong passphrase or damaged private key"
                                              : "damaged private key");
   }
@@ -332,7 +334,7 @@ StatusOr<std::string> PrivateKey::ToPem(std::string_view passphrase) const {
       return OpenSslFailure("writing the private key");
     }
   }
-  return crypto::MemoryBioContents(bio.get());
+  return internal::MemoryBioContents(bio.get());
 }
 
 StatusOr<std::string> PrivateKey::Sign(std::string_view data) const {
@@ -378,7 +380,7 @@ StatusOr<std::string> EcdsaRawToDer(std::string_view raw, SignatureAlgorithm alg
   }
   r.release();  // owned by `sig` now
   s.release();
-  std::string der = crypto::ToDer(i2d_ECDSA_SIG, sig.get());
+  std::string der = internal::ToDer(i2d_ECDSA_SIG, sig.get());
   if (der.empty()) return OpenSslFailure("i2d_ECDSA_SIG");
   return der;
 }

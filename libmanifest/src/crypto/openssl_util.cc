@@ -5,7 +5,7 @@
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 
-namespace dtm::crypto {
+namespace dtm::internal {
 
 void FreeOpenSslMemory(void* p) { OPENSSL_free(p); }
 
@@ -34,4 +34,4 @@ Status OpenSslRejected(std::string_view what) {
   return Status::InvalidArgument(what, DrainOpenSslErrors());
 }
 
-}  // namespace dtm::crypto
+}  // namespace dtm::internal

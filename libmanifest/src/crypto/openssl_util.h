@@ -1,6 +1,6 @@
-// Helpers shared by the crypto layer (libmanifest/src/crypto_*.cc). This header
-// names no OpenSSL type, so it may be included anywhere, but only crypto_*.cc
-// files have a use for it.
+// Helpers shared by the crypto module's files (crypto/*.cc): OpenSSL's error
+// queue as a Status, DER encodings, memory BIOs. Deleters are in
+// crypto/openssl_ptr.h.
 #pragma once
 
 #include <string>
@@ -10,17 +10,7 @@
 
 struct bio_st;  // OpenSSL's BIO
 
-namespace dtm::crypto {
-
-// A unique_ptr deleter calling an OpenSSL free function:
-//   std::unique_ptr<BIO, Free<BIO_free_all>>
-template <auto FreeFn>
-struct Free {
-  template <typename T>
-  void operator()(T* p) const {
-    FreeFn(p);
-  }
-};
+namespace dtm::internal {
 
 // Frees memory OpenSSL allocated (OPENSSL_free).
 void FreeOpenSslMemory(void* p);
@@ -51,4 +41,4 @@ Status OpenSslFailure(std::string_view what);
 // errors>".
 Status OpenSslRejected(std::string_view what);
 
-}  // namespace dtm::crypto
+}  // namespace dtm::internal

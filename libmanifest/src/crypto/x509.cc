@@ -14,24 +14,22 @@
 #include <memory>
 #include <string>
 
+#include "crypto/openssl_ptr.h"
 #include "crypto/openssl_util.h"
 #include "dtm/x509.h"
 
 namespace dtm {
+
 namespace {
 
-using crypto::Free;
-using crypto::OpenSslFailure;
-using BioPtr = std::unique_ptr<BIO, Free<BIO_free_all>>;
-using X509Ptr = std::unique_ptr<X509, Free<X509_free>>;
-using StorePtr = std::unique_ptr<X509_STORE, Free<X509_STORE_free>>;
-using StoreCtxPtr = std::unique_ptr<X509_STORE_CTX, Free<X509_STORE_CTX_free>>;
-using GeneralNamesPtr = std::unique_ptr<GENERAL_NAMES, Free<GENERAL_NAMES_free>>;
+using internal::BioPtr;
+using internal::GeneralNamesPtr;
+using internal::StoreCtxPtr;
+using internal::StorePtr;
+using internal::X509Ptr;
+using internal::X509StackPtr;
 
-struct X509StackFree {
-  void operator()(STACK_OF(X509) * s) const { sk_X509_pop_free(s, X509_free); }
-};
-using X509StackPtr = std::unique_ptr<STACK_OF(X509), X509StackFree>;
+using internal::OpenSslFailure;
 
 constexpr std::string_view kPemBegin = "-----BEGIN ";
 
@@ -39,7 +37,7 @@ StatusOr<X509Ptr> DecodeDer(std::string_view der) {
   if (der.size() > static_cast<size_t>(LONG_MAX)) return Status::InvalidArgument("too large");
   const auto* p = reinterpret_cast<const unsigned char*>(der.data());
   X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
-  if (cert == nullptr) return crypto::OpenSslRejected("not a DER X.509 certificate");
+  if (cert == nullptr) return internal::OpenSslRejected("not a DER X.509 certificate");
   if (p != reinterpret_cast<const unsigned char*>(der.data()) + der.size()) {
     return Status::InvalidArgument("DER certificate followed by extra bytes");
   }
@@ -49,10 +47,10 @@ StatusOr<X509Ptr> DecodeDer(std::string_view der) {
 std::string NameToString(const X509_NAME* name) {
   BioPtr bio(BIO_new(BIO_s_mem()));
   if (bio == nullptr || X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253) < 0) {
-    crypto::DrainOpenSslErrors();
+    internal::DrainOpenSslErrors();
     return {};
   }
-  return crypto::MemoryBioContents(bio.get());
+  return internal::MemoryBioContents(bio.get());
 }
 
 std::vector<std::string> AltNames(X509* cert) {
@@ -120,10 +118,10 @@ StatusOr<std::vector<Certificate>> Certificate::ParsePem(std::string_view pem) {
         ERR_clear_error();
         break;
       }
-      return crypto::OpenSslRejected("certificate " + std::to_string(out.size() + 1) +
-                                     ": not a PEM certificate");
+      return internal::OpenSslRejected("certificate " + std::to_string(out.size() + 1) +
+                                       ": not a PEM certificate");
     }
-    DTM_ASSIGN_OR_RETURN(Certificate c, FromDer(crypto::ToDer(i2d_X509, cert.get())));
+    DTM_ASSIGN_OR_RETURN(Certificate c, FromDer(internal::ToDer(i2d_X509, cert.get())));
     out.push_back(std::move(c));
   }
   // PEM_read_bio_X509 skips blocks of other types silently; count every block.
@@ -147,15 +145,15 @@ int64_t Certificate::not_after() const { return impl_->not_after; }
 std::string Certificate::ToPem() const {
   BioPtr bio(BIO_new(BIO_s_mem()));
   if (bio == nullptr || PEM_write_bio_X509(bio.get(), impl_->cert.get()) != 1) {
-    crypto::DrainOpenSslErrors();
+    internal::DrainOpenSslErrors();
     return {};
   }
-  return crypto::MemoryBioContents(bio.get());
+  return internal::MemoryBioContents(bio.get());
 }
 
 StatusOr<PublicKey> Certificate::public_key() const {
-  const std::string spki = crypto::ToDer(i2d_PUBKEY, X509_get0_pubkey(impl_->cert.get()));
-  if (spki.empty()) return crypto::OpenSslRejected("certificate without a readable public key");
+  const std::string spki = internal::ToDer(i2d_PUBKEY, X509_get0_pubkey(impl_->cert.get()));
+  if (spki.empty()) return internal::OpenSslRejected("certificate without a readable public key");
   auto key = PublicKey::FromSpkiDer(spki);
   if (!key.ok()) return key.status().WithContext("certificate key");
   return key;
@@ -214,7 +212,7 @@ Status VerifyCertificateChain(const Certificate& leaf,
     X509_STORE_CTX_set_flags(ctx.get(), X509_V_FLAG_NO_CHECK_TIME);
   }
   const int ok = X509_verify_cert(ctx.get());
-  crypto::DrainOpenSslErrors();
+  internal::DrainOpenSslErrors();
   if (ok != 1) {
     const int err = X509_STORE_CTX_get_error(ctx.get());
     const int depth = X509_STORE_CTX_get_error_depth(ctx.get());

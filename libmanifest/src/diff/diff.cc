@@ -17,6 +17,8 @@
 
 namespace dtm {
 
+using internal::BackgroundMerkleRoot;
+
 namespace {
 
 using google::protobuf::util::MessageDifferencer;
@@ -127,7 +129,7 @@ class CheckedStream {
 
 // Reads the sources at the start of `stream`; returns whether a file record
 // follows (it is then the stream's current record).
-StatusOr<bool> ReadSources(CheckedStream* stream, std::vector<diff_internal::SourceRecord>* out) {
+StatusOr<bool> ReadSources(CheckedStream* stream, std::vector<internal::SourceRecord>* out) {
   for (;;) {
     DTM_ASSIGN_OR_RETURN(const bool more, stream->Next());
     if (!more) return false;
@@ -304,8 +306,8 @@ void Summarise(DiffResult* r) {
     h->clear_record_count();
     h->clear_merkle_root();
   }
-  diff_internal::CompareMessages(hb, ha, "", &r->header_changes);
-  diff_internal::NoteUnknownFields(hb, ha, &r->header_changes);
+  internal::CompareMessages(hb, ha, "", &r->header_changes);
+  internal::NoteUnknownFields(hb, ha, &r->header_changes);
 }
 
 }  // namespace
@@ -319,7 +321,7 @@ StatusOr<DiffResult> DiffManifests(const std::string& before_path, const std::st
                                    const DiffOptions& options) {
   DTM_ASSIGN_OR_RETURN(auto before, CheckedStream::Open(before_path, options.limits));
   DTM_ASSIGN_OR_RETURN(auto after, CheckedStream::Open(after_path, options.limits));
-  std::vector<diff_internal::SourceRecord> sources_before, sources_after;
+  std::vector<internal::SourceRecord> sources_before, sources_after;
   DTM_ASSIGN_OR_RETURN(const bool files_before, ReadSources(before.get(), &sources_before));
   DTM_ASSIGN_OR_RETURN(const bool files_after, ReadSources(after.get(), &sources_after));
 
@@ -342,7 +344,7 @@ StatusOr<DiffResult> DiffManifests(const std::string& before_path, const std::st
     scope = std::set<std::string>(result.source_filter.begin(), result.source_filter.end());
   }
 
-  diff_internal::CompareSources(sources_before, sources_after, scope, &result);
+  internal::CompareSources(sources_before, sources_after, scope, &result);
   FileChangeIndex index;
   for (const std::string& id : scope) index.Add(id);
   DTM_RETURN_IF_ERROR(MergeFiles(before.get(), files_before, after.get(), files_after, &index));
@@ -351,7 +353,7 @@ StatusOr<DiffResult> DiffManifests(const std::string& before_path, const std::st
   result.after = {after_path, after->reader().header(), after->reader().file_sha256()};
   for (auto& [id, changes] : index.all()) {
     DetectRenames(&changes);
-    diff_internal::SetFileTally(changes, &result);
+    internal::SetFileTally(changes, &result);
     if (!changes.empty()) result.files.push_back(std::move(changes));
   }
   Summarise(&result);

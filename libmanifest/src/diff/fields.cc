@@ -12,7 +12,7 @@
 #include "dtm/digest.h"
 #include "dtm/format.h"
 
-namespace dtm::diff_internal {
+namespace dtm::internal {
 
 namespace {
 
@@ -222,4 +222,4 @@ void CompareMessages(const Message& before, const Message& after, const std::str
   }
 }
 
-}  // namespace dtm::diff_internal
+}  // namespace dtm::internal

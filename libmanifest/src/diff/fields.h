@@ -9,7 +9,7 @@
 
 #include "dtm/diff.h"
 
-namespace dtm::diff_internal {
+namespace dtm::internal {
 
 // A message on one line: "{mechanism: robots_txt, scope: \"example.com\"}".
 // Fields that are not set are left out; strings are quoted.
@@ -28,4 +28,4 @@ void CompareMessages(const google::protobuf::Message& before,
 // The deterministic serialization of `message`: equal messages give equal bytes.
 std::string DeterministicBytes(const google::protobuf::Message& message);
 
-}  // namespace dtm::diff_internal
+}  // namespace dtm::internal

@@ -14,7 +14,7 @@ namespace dtm {
 
 namespace {
 
-using namespace diff_internal;
+using namespace internal;
 
 constexpr const char* kArrow = "→";
 
@@ -36,8 +36,7 @@ std::string ChangeLine(const std::string& id, const FieldChange& c) {
 ReportSection SourceList(const char* heading, const std::vector<SourceEntry>& list) {
   ReportSection s{heading, {}};
   for (const SourceEntry& e : list) {
-    s.lines.push_back(e.source.id() + " (" + e.source.name() +
-                      "): " + diff_internal::SourceFacts(e));
+    s.lines.push_back(e.source.id() + " (" + e.source.name() + "): " + internal::SourceFacts(e));
   }
   return s;
 }

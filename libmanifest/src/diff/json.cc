@@ -12,7 +12,7 @@ namespace dtm {
 namespace {
 
 using Json = nlohmann::ordered_json;
-using namespace diff_internal;
+using namespace internal;
 
 // The source record in the protobuf JSON mapping, as `dtm export` writes it.
 StatusOr<Json> SourceJson(const v1::Source& source) {

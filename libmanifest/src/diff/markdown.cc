@@ -10,7 +10,7 @@ namespace dtm {
 
 namespace {
 
-using namespace diff_internal;
+using namespace internal;
 
 // Plain text: Markdown punctuation backslash-escaped, control characters shown.
 std::string Md(const std::string& text) {

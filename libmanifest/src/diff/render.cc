@@ -5,6 +5,10 @@
 
 namespace dtm {
 
+using internal::CompositionDimension;
+using internal::FileChangeTotals;
+using internal::MeasureRow;
+
 const char* DiffFlagName(DiffFlagKind kind) {
   switch (kind) {
     case DiffFlagKind::kUseClassMoreRestrictive:
@@ -23,7 +27,7 @@ const char* DiffFlagName(DiffFlagKind kind) {
   return "unknown";
 }
 
-namespace diff_internal {
+namespace internal {
 
 FileChangeTotals CountFileChanges(const DiffResult& diff) {
   FileChangeTotals t;
@@ -184,5 +188,5 @@ bool ShowsFlags(DiffSections s) { return s != DiffSections::kFiles; }
 bool ShowsSources(DiffSections s) { return s == DiffSections::kAll || s == DiffSections::kSources; }
 bool ShowsFiles(DiffSections s) { return s == DiffSections::kAll || s == DiffSections::kFiles; }
 
-}  // namespace diff_internal
+}  // namespace internal
 }  // namespace dtm

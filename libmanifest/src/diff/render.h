@@ -7,7 +7,7 @@
 
 #include "dtm/diff.h"
 
-namespace dtm::diff_internal {
+namespace dtm::internal {
 
 // Counts over every source's file changes.
 struct FileChangeTotals {
@@ -69,4 +69,4 @@ bool ShowsFlags(DiffSections s);
 bool ShowsSources(DiffSections s);
 bool ShowsFiles(DiffSections s);
 
-}  // namespace dtm::diff_internal
+}  // namespace dtm::internal

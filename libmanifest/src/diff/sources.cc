@@ -6,7 +6,7 @@
 #include "diff/fields.h"
 #include "dtm/format.h"
 
-namespace dtm::diff_internal {
+namespace dtm::internal {
 
 namespace {
 
@@ -119,4 +119,4 @@ void SetFileTally(const SourceFileChanges& files, DiffResult* result) {
   set(&result->sources_removed, files.files, files.bytes, false);
 }
 
-}  // namespace dtm::diff_internal
+}  // namespace dtm::internal

@@ -8,7 +8,7 @@
 
 #include "dtm/diff.h"
 
-namespace dtm::diff_internal {
+namespace dtm::internal {
 
 // A Source record with its bytes as stored.
 struct SourceRecord {
@@ -30,4 +30,4 @@ void NoteUnknownFields(const google::protobuf::Message& before,
 // result->sources_added or sources_removed, if any.
 void SetFileTally(const SourceFileChanges& files, DiffResult* result);
 
-}  // namespace dtm::diff_internal
+}  // namespace dtm::internal

@@ -9,7 +9,7 @@ namespace dtm {
 
 namespace {
 
-using namespace diff_internal;
+using namespace internal;
 
 std::string Pad(std::string s, size_t width) {
   if (s.size() < width) s.append(width - s.size(), ' ');

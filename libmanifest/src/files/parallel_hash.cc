@@ -12,7 +12,7 @@
 #include <system_error>
 #include <thread>
 
-namespace dtm {
+namespace dtm::internal {
 
 unsigned EffectiveJobs(unsigned jobs) {
   if (jobs > 0) return jobs;
@@ -112,9 +112,9 @@ HashTask HashTaskFor(const WalkEntry& entry) {
   return t;
 }
 
-StatusOr<container::FileDescriptor> OpenTaskRoot(const std::string& root) {
-  container::FileDescriptor fd(::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-  if (fd.get() < 0) return Status::IOError("data root '" + root + "'", std::strerror(errno));
+StatusOr<internal::FileDescriptor> OpenTaskRoot(const std::string& root) {
+  internal::FileDescriptor fd(::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (fd.get() < 0) return internal::ErrnoStatus("data root '" + root + "'", errno);
   return fd;
 }
 
@@ -150,7 +150,7 @@ Status ListFilesInParallel(std::vector<HashTask>* tasks, const ParallelHashOptio
     }
   };
   RunOnThreads(ThreadsFor(options.jobs, tasks->size() / kChunk), work);
-  if (stopped) return Status::Internal("interrupted");
+  if (stopped) return Status::Cancelled("interrupted");
   return Status::Ok();
 }
 
@@ -202,8 +202,8 @@ Status HashFilesInParallel(const std::vector<HashTask>& tasks, const ParallelHas
   ProgressTicker ticker(options.progress, base, files_done, bytes_done);
   RunOnThreads(ThreadsFor(options.jobs, tasks.size()), work);
   ticker.Stop();
-  if (cancelled()) return Status::Internal("interrupted");
+  if (cancelled()) return Status::Cancelled("interrupted");
   return Status::Ok();
 }
 
-}  // namespace dtm
+}  // namespace dtm::internal

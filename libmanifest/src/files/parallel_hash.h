@@ -11,11 +11,12 @@
 
 #include "base/posix_file.h"
 #include "dtm/digest.h"
+#include "dtm/file_hash.h"
 #include "dtm/progress.h"
 #include "dtm/status.h"
 #include "files/walker.h"
 
-namespace dtm {
+namespace dtm::internal {
 
 struct HashTask {
   std::string open_path;  // the file to read; errors name it
@@ -42,7 +43,7 @@ HashTask HashTaskFor(const WalkEntry& entry);
 // The folder that the tasks of a walk of `root` are opened relative to (for
 // ParallelHashOptions::dir_fd). kIOError naming the data root if it cannot be
 // opened.
-StatusOr<container::FileDescriptor> OpenTaskRoot(const std::string& root);
+StatusOr<internal::FileDescriptor> OpenTaskRoot(const std::string& root);
 
 // Stats every task that is not yet listed (StatRegularFileAt), on `jobs`
 // threads, and sets its `listed`. A failure is passed to `failed(index,
@@ -64,4 +65,4 @@ Status HashFilesInParallel(const std::vector<HashTask>& tasks, const ParallelHas
 // The worker count for `jobs` (0 = hardware concurrency, at least 1).
 unsigned EffectiveJobs(unsigned jobs);
 
-}  // namespace dtm
+}  // namespace dtm::internal

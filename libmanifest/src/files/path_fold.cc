@@ -8,7 +8,7 @@
 #include <set>
 #include <utility>
 
-namespace dtm {
+namespace dtm::internal {
 
 namespace {
 
@@ -76,4 +76,4 @@ PathCollisions FindPathCollisions(size_t count,
   return out;
 }
 
-}  // namespace dtm
+}  // namespace dtm::internal

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-namespace dtm {
+namespace dtm::internal {
 
 // The path in Unicode Normalization Form C with full Unicode case folding:
 // two paths with the same key differ only by normalisation or case. Bytes that
@@ -35,4 +35,4 @@ PathCollisions FindPathCollisions(size_t count,
                                   const std::function<std::string_view(size_t)>& path_at,
                                   size_t max_listed);
 
-}  // namespace dtm
+}  // namespace dtm::internal

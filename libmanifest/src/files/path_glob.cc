@@ -1,6 +1,6 @@
 #include "files/path_glob.h"
 
-namespace dtm {
+namespace dtm::internal {
 
 std::vector<std::string_view> SplitPath(std::string_view path) {
   std::vector<std::string_view> out;
@@ -152,4 +152,4 @@ bool GlobPattern::CouldMatchUnder(std::string_view dir) const {
   return i < segments_.size();
 }
 
-}  // namespace dtm
+}  // namespace dtm::internal

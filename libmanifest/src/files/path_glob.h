@@ -13,7 +13,7 @@
 
 #include "dtm/status.h"
 
-namespace dtm {
+namespace dtm::internal {
 
 class GlobPattern {
  public:
@@ -41,4 +41,4 @@ bool GlobSegmentMatches(std::string_view pattern, std::string_view segment);
 // Splits "a/b/c" into {"a","b","c"}; "" gives {}.
 std::vector<std::string_view> SplitPath(std::string_view path);
 
-}  // namespace dtm
+}  // namespace dtm::internal

@@ -1,5 +1,7 @@
 #include "files/walker.h"
 
+#include "base/posix_file.h"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -13,7 +15,7 @@
 #include <set>
 #include <utility>
 
-namespace dtm {
+namespace dtm::internal {
 
 std::string JoinPath(std::string_view root, std::string_view rel) {
   std::string out(root);
@@ -55,7 +57,7 @@ class Walker {
     real_root_ = RealPath(root);
     struct stat st;
     if (real_root_.empty() || stat(real_root_.c_str(), &st) != 0) {
-      return Status::IOError("data root '" + root + "'", std::strerror(errno));
+      return internal::ErrnoStatus("data root '" + root + "'", errno);
     }
     if (!S_ISDIR(st.st_mode))
       return Status::InvalidArgument("data root '" + root + "'", "not a folder");
@@ -70,16 +72,15 @@ class Walker {
     }
     std::unique_ptr<DIR, DirCloser> dir(opendir(abs_dir.c_str()));
     if (!dir) {
-      return Status::IOError("cannot read folder '" + (rel_dir.empty() ? "." : rel_dir) + "'",
-                             std::strerror(errno));
+      return internal::ErrnoStatus("cannot read folder '" + (rel_dir.empty() ? "." : rel_dir) + "'",
+                                   errno);
     }
     int dfd = dirfd(dir.get());
     while (true) {
       errno = 0;
       struct dirent* de = readdir(dir.get());
       if (de == nullptr) {
-        if (errno != 0)
-          return Status::IOError("reading folder '" + rel_dir + "'", std::strerror(errno));
+        if (errno != 0) return internal::ErrnoStatus("reading folder '" + rel_dir + "'", errno);
         break;
       }
       std::string_view name = de->d_name;
@@ -97,7 +98,7 @@ class Walker {
       }
       struct stat st;
       if (fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-        return Status::IOError("'" + rel + "'", std::strerror(errno));
+        return internal::ErrnoStatus("'" + rel + "'", errno);
       }
       DTM_RETURN_IF_ERROR(Visit(abs, rel, st, depth));
     }
@@ -123,8 +124,7 @@ class Walker {
                                        "symbolic link points outside the data root, to " + target);
       }
       struct stat st;
-      if (stat(target.c_str(), &st) != 0)
-        return Status::IOError("'" + rel + "'", std::strerror(errno));
+      if (stat(target.c_str(), &st) != 0) return internal::ErrnoStatus("'" + rel + "'", errno);
       return VisitResolved(target, rel, st, depth);
     }
     return VisitResolved(abs, rel, lst, depth);
@@ -185,4 +185,4 @@ Status WalkTree(const std::string& root, const WalkOptions& options,
   return w.Run(root);
 }
 
-}  // namespace dtm
+}  // namespace dtm::internal

@@ -10,9 +10,10 @@
 #include <string_view>
 
 #include "dtm/digest.h"
+#include "dtm/file_hash.h"
 #include "dtm/status.h"
 
-namespace dtm {
+namespace dtm::internal {
 
 struct WalkEntry {
   enum class Type { kRegular, kSymlink, kOther };
@@ -56,4 +57,4 @@ Status WalkTree(const std::string& root, const WalkOptions& options,
 // Joins a root and a relative path with one "/".
 std::string JoinPath(std::string_view root, std::string_view rel);
 
-}  // namespace dtm
+}  // namespace dtm::internal

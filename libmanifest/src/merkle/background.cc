@@ -2,7 +2,7 @@
 
 #include <system_error>
 
-namespace dtm {
+namespace dtm::internal {
 
 BackgroundMerkleRoot::BackgroundMerkleRoot() {
   batch_.reserve(kBatchLeaves);
@@ -63,4 +63,4 @@ Sha256Digest BackgroundMerkleRoot::Root() {
   return builder_.Root();
 }
 
-}  // namespace dtm
+}  // namespace dtm::internal

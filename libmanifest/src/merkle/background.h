@@ -11,7 +11,7 @@
 
 #include "dtm/merkle.h"
 
-namespace dtm {
+namespace dtm::internal {
 
 // The caller adds leaf hashes; they go to the thread in batches. Memory is
 // bounded: AddLeafHash waits when kMaxQueued batches are pending. Not
@@ -48,4 +48,4 @@ class BackgroundMerkleRoot {
   std::thread thread_;
 };
 
-}  // namespace dtm
+}  // namespace dtm::internal

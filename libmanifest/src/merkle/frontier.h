@@ -8,7 +8,7 @@
 
 #include "dtm/merkle.h"
 
-namespace dtm::merkle_internal {
+namespace dtm::internal {
 
 // RFC 6962's split point: the largest power of two smaller than n. REQUIRES: n
 // >= 2.
@@ -62,4 +62,4 @@ inline Sha256Digest FoldFrontier(const std::vector<Sha256Digest>& frontier, size
   return root;
 }
 
-}  // namespace dtm::merkle_internal
+}  // namespace dtm::internal

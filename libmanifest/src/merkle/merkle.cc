@@ -28,12 +28,12 @@ Sha256Digest MerkleNodeHash(const Sha256Digest& left, const Sha256Digest& right)
 Sha256Digest MerkleEmptyRoot() { return Sha256Of(""); }
 
 void MerkleRootBuilder::AddLeafHash(const Sha256Digest& leaf_hash) {
-  merkle_internal::AppendToFrontier(&frontier_, size_, leaf_hash,
-                                    [](uint64_t, uint64_t, const Sha256Digest&) {});
+  internal::AppendToFrontier(&frontier_, size_, leaf_hash,
+                             [](uint64_t, uint64_t, const Sha256Digest&) {});
   ++size_;
 }
 
-Sha256Digest MerkleRootBuilder::Root() const { return merkle_internal::FoldFrontier(frontier_, 0); }
+Sha256Digest MerkleRootBuilder::Root() const { return internal::FoldFrontier(frontier_, 0); }
 
 Sha256Digest MerkleRootOf(const std::vector<Sha256Digest>& leaf_hashes) {
   MerkleRootBuilder builder;
@@ -43,7 +43,7 @@ Sha256Digest MerkleRootOf(const std::vector<Sha256Digest>& leaf_hashes) {
 
 namespace {
 
-using merkle_internal::SplitPoint;
+using internal::SplitPoint;
 
 // MTH(D[lo:hi]).
 Sha256Digest RangeRoot(const std::vector<Sha256Digest>& leaf_hashes, uint64_t lo, uint64_t hi) {
@@ -105,10 +105,9 @@ Status RootMismatch(const char* which, const Sha256Digest& computed, const Sha25
 std::vector<Sha256Digest> MerkleInclusionProof(const std::vector<Sha256Digest>& leaf_hashes,
                                                uint64_t index) {
   std::vector<Sha256Digest> path;
-  merkle_internal::ForEachAuditSibling(
-      index, leaf_hashes.size(), [&](uint64_t start, uint64_t size) {
-        path.push_back(RangeRoot(leaf_hashes, start, start + size));
-      });
+  internal::ForEachAuditSibling(index, leaf_hashes.size(), [&](uint64_t start, uint64_t size) {
+    path.push_back(RangeRoot(leaf_hashes, start, start + size));
+  });
   std::reverse(path.begin(), path.end());
   return path;
 }

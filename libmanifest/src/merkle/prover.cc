@@ -47,7 +47,7 @@ MerkleStreamingProver::MerkleStreamingProver(uint64_t tree_size, std::vector<uin
   for (size_t t = 0; t < targets_.size(); ++t) {
     const uint64_t m = targets_[t];
     assert(m < tree_size_);
-    merkle_internal::ForEachAuditSibling(m, tree_size_, [&](uint64_t start, uint64_t size) {
+    internal::ForEachAuditSibling(m, tree_size_, [&](uint64_t start, uint64_t size) {
       siblings[t].emplace_back(start, size);
     });
     std::reverse(siblings[t].begin(), siblings[t].end());
@@ -78,16 +78,15 @@ MerkleStreamingProver::MerkleStreamingProver(uint64_t tree_size, std::vector<uin
 void MerkleStreamingProver::AddLeafHash(const Sha256Digest& leaf_hash) {
   assert(added_ < tree_size_ && "more leaves than tree_size");
   if (added_ >= tree_size_) return;
-  merkle_internal::AppendToFrontier(
-      &frontier_, added_, leaf_hash,
-      [this](uint64_t start, uint64_t leaves, const Sha256Digest& hash) {
-        if (next_created_ == creation_order_.size()) return;
-        Subtree& next = subtrees_[creation_order_[next_created_]];
-        if (next.start == start && next.size == leaves) {
-          next.hash = hash;
-          ++next_created_;
-        }
-      });
+  internal::AppendToFrontier(&frontier_, added_, leaf_hash,
+                             [this](uint64_t start, uint64_t leaves, const Sha256Digest& hash) {
+                               if (next_created_ == creation_order_.size()) return;
+                               Subtree& next = subtrees_[creation_order_[next_created_]];
+                               if (next.start == start && next.size == leaves) {
+                                 next.hash = hash;
+                                 ++next_created_;
+                               }
+                             });
   ++added_;
   if (added_ == tree_size_) Finish();
 }
@@ -97,7 +96,7 @@ void MerkleStreamingProver::Finish() {
   for (Subtree& s : subtrees_) {
     if (IsComplete(s.start, s.size)) continue;
     assert(s.start + s.size == tree_size_);
-    s.hash = merkle_internal::FoldFrontier(frontier_, FrontierIndexOf(tree_size_, s.start));
+    s.hash = internal::FoldFrontier(frontier_, FrontierIndexOf(tree_size_, s.start));
   }
 }
 
@@ -111,7 +110,7 @@ std::vector<Sha256Digest> MerkleStreamingProver::Proof(size_t i) const {
 
 Sha256Digest MerkleStreamingProver::Root() const {
   assert(complete());
-  return merkle_internal::FoldFrontier(frontier_, 0);
+  return internal::FoldFrontier(frontier_, 0);
 }
 
 }  // namespace dtm

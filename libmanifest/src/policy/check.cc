@@ -9,6 +9,9 @@
 #include "policy/fields.h"
 
 namespace dtm {
+
+using internal::FindUnfilled;
+using internal::kHeaderPrefix;
 namespace {
 
 using google::protobuf::FieldDescriptor;

@@ -6,7 +6,7 @@
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/reflection.h"
 
-namespace dtm {
+namespace dtm::internal {
 namespace {
 
 using google::protobuf::Descriptor;
@@ -71,6 +71,14 @@ void Find(const Message& msg, std::string_view path, const std::string& shown,
 void FindUnfilled(const Message& msg, std::string_view path, std::vector<std::string>* unfilled) {
   Find(msg, path, "", unfilled);
 }
+
+}  // namespace dtm::internal
+
+namespace dtm {
+
+using google::protobuf::Descriptor;
+using google::protobuf::FieldDescriptor;
+using internal::kHeaderPrefix;
 
 Status ValidateRequiredField(std::string_view path) {
   const Descriptor* type = v1::Source::descriptor();

@@ -8,7 +8,7 @@
 #include "dtm/status.h"
 #include "google/protobuf/message.h"
 
-namespace dtm {
+namespace dtm::internal {
 
 // Paths starting with this prefix name fields of the Header; others, fields
 // of a Source.
@@ -23,4 +23,4 @@ inline constexpr std::string_view kHeaderPrefix = "header.";
 void FindUnfilled(const google::protobuf::Message& msg, std::string_view path,
                   std::vector<std::string>* unfilled);
 
-}  // namespace dtm
+}  // namespace dtm::internal

@@ -5,6 +5,11 @@
 #include "yaml/yaml_input.h"
 
 namespace dtm {
+
+using internal::ElementPath;
+using internal::QuoteForMessage;
+using internal::ReadYamlFile;
+using internal::YamlInput;
 namespace {
 
 // An id review_licenses may name: a license id of the pinned SPDX list

@@ -8,7 +8,7 @@
 #include "dtm/status.h"
 #include "dtm/v1/manifest.pb.h"
 
-namespace dtm::proof {
+namespace dtm::internal {
 
 // The record in the protobuf JSON mapping with the .proto field names (as
 // `dtm export` writes it), compact, members in field order.
@@ -20,4 +20,4 @@ bool FileMatches(const v1::FileEntry& file, const ProofQuery& query);
 // The JSON form of a query's value: "sha256:<hex>", the path or the source id.
 std::string QueryValue(const ProofQuery& query);
 
-}  // namespace dtm::proof
+}  // namespace dtm::internal

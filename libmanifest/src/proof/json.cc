@@ -13,6 +13,10 @@
 #include "proof/format.h"
 
 namespace dtm {
+
+using internal::Base64Decode;
+using internal::Base64Encode;
+using internal::ParseStrictJson;
 namespace {
 
 using Json = nlohmann::json;
@@ -154,7 +158,7 @@ StatusOr<ProofEntry> GetEntry(const Json& value, const std::string& where) {
 
 }  // namespace
 
-namespace proof {
+namespace internal {
 
 StatusOr<std::string> RecordToJson(const v1::Record& record) {
   google::protobuf::util::JsonPrintOptions options;
@@ -184,17 +188,17 @@ std::string QueryValue(const ProofQuery& query) {
   return query.value;
 }
 
-}  // namespace proof
+}  // namespace internal
 
 std::string DescribeQuery(const ProofQuery& query) {
-  return std::string(QueryMember(query.kind)) + " " + proof::QueryValue(query);
+  return std::string(QueryMember(query.kind)) + " " + internal::QueryValue(query);
 }
 
 StatusOr<std::string> SerializeProof(const InclusionProof& proof) {
   try {
     OrderedJson out;
     out["proofType"] = kProofType;
-    out["query"][std::string(QueryMember(proof.query.kind))] = proof::QueryValue(proof.query);
+    out["query"][std::string(QueryMember(proof.query.kind))] = internal::QueryValue(proof.query);
     out["treeSize"] = std::to_string(proof.tree_size);
     out["merkleRoot"] = ToHex(proof.merkle_root);
     out["entries"] = OrderedJson::array();

@@ -69,7 +69,7 @@ StatusOr<Matches> FindMatches(const std::string& path, const ProofQuery& query,
     in_sources = false;
     // Only sources can match a source query, and the sources are behind us.
     if (query.kind == ProofQuery::Kind::kSource) break;
-    if (!record.has_file() || !proof::FileMatches(record.file(), query)) continue;
+    if (!record.has_file() || !internal::FileMatches(record.file(), query)) continue;
     if (files.size() + wanted_sources.size() >= options.max_entries) {
       return Status::LimitExceeded(path, "more than " + std::to_string(options.max_entries) +
                                              " records match " + DescribeQuery(query));
@@ -95,10 +95,10 @@ StatusOr<Matches> FindMatches(const std::string& path, const ProofQuery& query,
 
 // The bundle parses and its statement describes this manifest's header (the
 // rest, the file digest, is compared once the second pass has read the file).
-StatusOr<attestation::Statement> ReadBundle(std::string_view bundle_json) {
-  auto bundle = attestation::ParseBundle(bundle_json);
+StatusOr<internal::Statement> ReadBundle(std::string_view bundle_json) {
+  auto bundle = internal::ParseBundle(bundle_json);
   if (!bundle.ok()) return Status::InvalidArgument(bundle.status().message()).WithContext("bundle");
-  auto statement = attestation::ParseStatement(bundle->envelope.payload);
+  auto statement = internal::ParseStatement(bundle->envelope.payload);
   if (!statement.ok()) {
     return Status::InvalidArgument(statement.status().message()).WithContext("bundle");
   }
@@ -107,13 +107,13 @@ StatusOr<attestation::Statement> ReadBundle(std::string_view bundle_json) {
 
 // True when `record` is one the query asked for, or the source of one.
 bool IsWanted(const v1::Record& record, const ProofQuery& query) {
-  if (record.has_file()) return proof::FileMatches(record.file(), query);
+  if (record.has_file()) return internal::FileMatches(record.file(), query);
   return query.kind != ProofQuery::Kind::kSource || record.source().id() == query.value;
 }
 
-Status CheckIsBundleOf(const attestation::Statement& statement, const ManifestIntegrity& integrity,
+Status CheckIsBundleOf(const internal::Statement& statement, const ManifestIntegrity& integrity,
                        const std::string& manifest_path) {
-  if (auto failure = attestation::CompareStatement(statement, integrity)) {
+  if (auto failure = internal::CompareStatement(statement, integrity)) {
     return Status::InvalidArgument("bundle: not the bundle of " + manifest_path,
                                    failure->check + ": " + failure->status.message());
   }
@@ -125,7 +125,7 @@ Status CheckIsBundleOf(const attestation::Statement& statement, const ManifestIn
 StatusOr<InclusionProof> ProveInclusion(const std::string& manifest_path,
                                         std::string_view bundle_json, const ProofQuery& query,
                                         const ProveOptions& options) {
-  DTM_ASSIGN_OR_RETURN(attestation::Statement statement, ReadBundle(bundle_json));
+  DTM_ASSIGN_OR_RETURN(internal::Statement statement, ReadBundle(bundle_json));
   DTM_ASSIGN_OR_RETURN(Matches found, FindMatches(manifest_path, query, options));
   InclusionProof proof;
   proof.query = query;
@@ -205,7 +205,7 @@ StatusOr<InclusionProof> ProveInclusion(const std::string& manifest_path,
     if (!IsWanted(record, query)) {
       return Status::Corruption(manifest_path, "the file changed while it was read");
     }
-    DTM_ASSIGN_OR_RETURN(entry.decoded_json, proof::RecordToJson(record));
+    DTM_ASSIGN_OR_RETURN(entry.decoded_json, internal::RecordToJson(record));
     entry.audit_path = prover.Proof(i);
   }
   return proof;

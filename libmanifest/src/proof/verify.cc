@@ -38,15 +38,15 @@ class ProofVerifier {
   bool CheckQuery();
 
   ProofVerification* result_;
-  attestation::Statement statement_;
+  internal::Statement statement_;
 };
 
 // "statement" (the predicate's header decodes), "root", "tree-size".
 bool ProofVerifier::CheckStatement() {
   // The bundle verified, so it and its statement parse.
-  auto bundle = attestation::ParseBundle(result_->proof.bundle_json);
+  auto bundle = internal::ParseBundle(result_->proof.bundle_json);
   if (!bundle.ok()) return Fail("bundle", bundle.status().message());
-  auto statement = attestation::ParseStatement(bundle->envelope.payload);
+  auto statement = internal::ParseStatement(bundle->envelope.payload);
   if (!statement.ok()) return Fail("statement", statement.status().message());
   statement_ = std::move(statement).value();
   const auto parsed =
@@ -85,7 +85,7 @@ bool ProofVerifier::CheckEntry(size_t i) {
   if (!record.ParseFromString(entry.record) || record.kind_case() == v1::Record::KIND_NOT_SET) {
     return Fail("record", name + ": the bytes do not decode as a source or a file entry");
   }
-  auto decoded = proof::RecordToJson(record);
+  auto decoded = internal::RecordToJson(record);
   if (!decoded.ok()) return Fail("record", name + ": " + decoded.status().message());
   const auto written = nlohmann::json::parse(entry.decoded_json, nullptr, false);
   if (written.is_discarded() || nlohmann::json::parse(*decoded, nullptr, false) != written) {
@@ -139,7 +139,7 @@ bool ProofVerifier::CheckQuery() {
   for (size_t i = 0; i < records.size(); ++i) {
     const v1::Record& r = records[i];
     if (r.has_file()) {
-      if (!proof::FileMatches(r.file(), query)) {
+      if (!internal::FileMatches(r.file(), query)) {
         return Fail("query", EntryName(i, result_->proof.entries[i]) +
                                  ": a file entry that does not match " + DescribeQuery(query));
       }
@@ -178,7 +178,7 @@ StatusOr<ProofVerification> VerifyInclusionProof(std::string_view proof_json,
                                                  const VerifyOptions& options) {
   DTM_ASSIGN_OR_RETURN(InclusionProof proof, ParseProof(proof_json));
   DTM_ASSIGN_OR_RETURN(VerificationReport report,
-                       attestation::VerifyBundleSignatures(proof.bundle_json, options));
+                       internal::VerifyBundleSignatures(proof.bundle_json, options));
   ProofVerification result;
   result.proof = std::move(proof);
   result.attestation = std::move(report);

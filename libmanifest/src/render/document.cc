@@ -9,7 +9,7 @@
 #include "dtm/format.h"
 #include "render/document.h"
 
-namespace dtm::report {
+namespace dtm::internal {
 
 Inline UrlText(const std::string& url) {
   if (url.empty()) return {};
@@ -157,4 +157,4 @@ std::string FormatShare(uint64_t part, uint64_t whole) {
   return buf;
 }
 
-}  // namespace dtm::report
+}  // namespace dtm::internal

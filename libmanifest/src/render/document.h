@@ -14,7 +14,7 @@
 #include "dtm/format.h"
 #include "google/protobuf/timestamp.pb.h"
 
-namespace dtm::report {
+namespace dtm::internal {
 
 // A run of text, optionally a link. `href` is shown as a link only when it is
 // an http, https or mailto URL (SafeHref); otherwise the text is plain.
@@ -146,4 +146,4 @@ std::string FormatHours(double hours);                           // "12,049.6"
 std::string FormatValue(uint64_t value, std::string_view unit);  // bytes -> HumanBytes
 std::string FormatShare(uint64_t part, uint64_t whole);          // "12.5%"
 
-}  // namespace dtm::report
+}  // namespace dtm::internal

@@ -4,7 +4,7 @@
 
 #include "render/document.h"
 
-namespace dtm::report {
+namespace dtm::internal {
 namespace {
 
 // The page forbids every fetch and every script, so even a renderer bug could
@@ -173,4 +173,4 @@ void RenderHtml(const Document& doc, std::ostream& out) {
   out << "</main>\n</body>\n</html>\n";
 }
 
-}  // namespace dtm::report
+}  // namespace dtm::internal

@@ -4,7 +4,7 @@
 
 #include "render/document.h"
 
-namespace dtm::report {
+namespace dtm::internal {
 namespace {
 
 // Escaped text that starts a line: a leading character that could open a
@@ -133,4 +133,4 @@ void RenderMarkdown(const Document& doc, std::ostream& out) {
   }
 }
 
-}  // namespace dtm::report
+}  // namespace dtm::internal

@@ -7,7 +7,7 @@
 
 #include "render/document.h"
 
-namespace dtm::report {
+namespace dtm::internal {
 namespace {
 
 // Colour-blind-safe palette (Okabe and Ito), cycled.
@@ -168,4 +168,4 @@ void WriteTimelineSvg(const Timeline& timeline, std::ostream& out) {
   out << "</svg>\n";
 }
 
-}  // namespace dtm::report
+}  // namespace dtm::internal

@@ -8,7 +8,7 @@
 #include "dtm/format.h"
 #include "report/templates.h"
 
-namespace dtm::report {
+namespace dtm::internal {
 namespace {
 
 using AnswerOf = std::function<int(const v1::Source&)>;
@@ -304,4 +304,4 @@ Document BuildAb2013(const ManifestFacts& facts, const std::string& generator) {
   return doc;
 }
 
-}  // namespace dtm::report
+}  // namespace dtm::internal

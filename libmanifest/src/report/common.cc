@@ -4,7 +4,7 @@
 #include "dtm/format.h"
 #include "report/templates.h"
 
-namespace dtm::report {
+namespace dtm::internal {
 
 SourceList Select(const ManifestFacts& facts, const SourcePredicate& keep) {
   SourceList out;
@@ -139,4 +139,4 @@ void AddProvenanceSection(Document* doc, const ManifestFacts& facts, const std::
            "does not answer are marked as gaps, never inferred."));
 }
 
-}  // namespace dtm::report
+}  // namespace dtm::internal

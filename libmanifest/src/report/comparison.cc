@@ -10,7 +10,19 @@
 #include "report/templates.h"
 
 namespace dtm {
-namespace report {
+
+using internal::BarChart;
+using internal::BulletList;
+using internal::ChartRow;
+using internal::Document;
+using internal::EnumName;
+using internal::FormatHours;
+using internal::HasTime;
+using internal::Inline;
+using internal::Join;
+using internal::Table;
+using internal::Text;
+namespace internal {
 namespace {
 
 // "+1.95 KiB", "-1.95 KiB", "0 B" (bytes) or "+1,234", "-5", "0".
@@ -159,12 +171,12 @@ Document BuildCompositionDiff(const v1::Header& before, const v1::Header& after,
   return doc;
 }
 
-}  // namespace report
+}  // namespace internal
 
 Status WriteCompositionDiff(const v1::Header& before, const v1::Header& after,
                             const CompositionDiffOptions& options, std::ostream& out) {
-  return report::WriteDocument(report::BuildCompositionDiff(before, after, options), options.format,
-                               out);
+  return internal::WriteDocument(internal::BuildCompositionDiff(before, after, options),
+                                 options.format, out);
 }
 
 }  // namespace dtm

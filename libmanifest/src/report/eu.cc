@@ -6,7 +6,7 @@
 #include "dtm/format.h"
 #include "report/eu.h"
 
-namespace dtm::report {
+namespace dtm::internal {
 namespace {
 
 void ModelGap(Document* doc, const v1::ModelFile* model, const std::string& label,
@@ -298,4 +298,4 @@ Document BuildEuAiAct(const ManifestFacts& facts, const v1::ModelFile* model,
   return doc;
 }
 
-}  // namespace dtm::report
+}  // namespace dtm::internal

@@ -3,7 +3,7 @@
 
 #include "report/templates.h"
 
-namespace dtm::report {
+namespace dtm::internal {
 
 // The modality of the EU template a schema modality belongs to: "text" (text
 // and code), "image", "audio", "video" or "other".
@@ -20,4 +20,4 @@ void AddEuUserSyntheticOther(Document* doc, const ManifestFacts& facts);
 // Section 3, "Data processing aspects".
 void AddEuProcessing(Document* doc, const ManifestFacts& facts, const v1::ModelFile* model);
 
-}  // namespace dtm::report
+}  // namespace dtm::internal

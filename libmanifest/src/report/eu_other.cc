@@ -5,7 +5,7 @@
 
 #include "report/eu.h"
 
-namespace dtm::report {
+namespace dtm::internal {
 
 bool AddUsed(Document* doc, const std::string& question, const SourceList& sources) {
   doc->AddItem(question, sources.empty() ? "no" : "yes");
@@ -228,4 +228,4 @@ void AddEuProcessing(Document* doc, const ManifestFacts& facts, const v1::ModelF
   doc->AddItem("Other information", other.empty() ? "none given" : other);
 }
 
-}  // namespace dtm::report
+}  // namespace dtm::internal

@@ -6,7 +6,7 @@
 #include "dtm/format.h"
 #include "report/eu.h"
 
-namespace dtm::report {
+namespace dtm::internal {
 namespace {
 
 void AddPublicDatasets(Document* doc, const ManifestFacts& facts) {
@@ -165,4 +165,4 @@ void AddEuDataSources(Document* doc, const ManifestFacts& facts) {
   AddEuUserSyntheticOther(doc, facts);
 }
 
-}  // namespace dtm::report
+}  // namespace dtm::internal

@@ -4,6 +4,10 @@
 
 namespace dtm {
 
+using internal::ElementPath;
+using internal::ReadYamlFile;
+using internal::YamlInput;
+
 StatusOr<v1::ModelFile> ParseModelFile(std::string_view text, const std::string& file) {
   v1::ModelFile model;
   DTM_ASSIGN_OR_RETURN(auto input, YamlInput::Map(text, file, &model));

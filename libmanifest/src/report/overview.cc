@@ -6,7 +6,7 @@
 #include "dtm/format.h"
 #include "report/templates.h"
 
-namespace dtm::report {
+namespace dtm::internal {
 namespace {
 
 using Dimension = int (*)(const v1::Source&);
@@ -153,4 +153,4 @@ Document BuildOverview(const ManifestFacts& facts, const SignatureStatus& signat
   return doc;
 }
 
-}  // namespace dtm::report
+}  // namespace dtm::internal

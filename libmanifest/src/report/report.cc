@@ -5,6 +5,10 @@
 
 namespace dtm {
 
+using internal::Document;
+using internal::RenderHtml;
+using internal::RenderMarkdown;
+
 std::string TextSizeBin(uint64_t tokens) {
   if (tokens < 1'000'000'000ull) return "less than 1 billion tokens";
   if (tokens <= 10'000'000'000'000ull) return "1 billion to 10 trillion tokens";
@@ -39,22 +43,22 @@ StatusOr<ReportFormat> ParseReportFormat(std::string_view name) {
 }
 
 Status WriteReport(const ManifestFacts& facts, const ReportOptions& options, std::ostream& out) {
-  report::Document doc;
+  internal::Document doc;
   switch (options.kind) {
     case ReportTemplate::kEuAiAct:
-      doc = report::BuildEuAiAct(facts, options.model, options.generator);
+      doc = internal::BuildEuAiAct(facts, options.model, options.generator);
       break;
     case ReportTemplate::kAb2013:
-      doc = report::BuildAb2013(facts, options.generator);
+      doc = internal::BuildAb2013(facts, options.generator);
       break;
     case ReportTemplate::kOverview:
-      doc = report::BuildOverview(facts, options.signature, options.generator);
+      doc = internal::BuildOverview(facts, options.signature, options.generator);
       break;
   }
-  return report::WriteDocument(doc, options.format, out);
+  return internal::WriteDocument(doc, options.format, out);
 }
 
-Status report::WriteDocument(const Document& doc, ReportFormat format, std::ostream& out) {
+Status internal::WriteDocument(const Document& doc, ReportFormat format, std::ostream& out) {
   if (format == ReportFormat::kHtml) {
     RenderHtml(doc, out);
   } else {

@@ -9,7 +9,7 @@
 #include "dtm/report.h"
 #include "render/document.h"
 
-namespace dtm::report {
+namespace dtm::internal {
 
 Document BuildEuAiAct(const ManifestFacts& facts, const v1::ModelFile* model,
                       const std::string& generator);
@@ -66,4 +66,4 @@ void AddItemWithGaps(Document* doc, const std::string& label, Inline value,
 void AddProvenanceSection(Document* doc, const ManifestFacts& facts, const std::string& generator,
                           int level);
 
-}  // namespace dtm::report
+}  // namespace dtm::internal

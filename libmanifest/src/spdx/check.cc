@@ -36,8 +36,7 @@ Status CheckCustomEntries(const v1::License& license, const LicenseExpressionInf
                                          "DocumentRef-<idstring>:LicenseRef-<idstring>");
     }
     size_t k = 0;
-    while (k < info.license_refs.size() &&
-           !spdx_list::EqualsIgnoreCase(info.license_refs[k], ref)) {
+    while (k < info.license_refs.size() && !internal::EqualsIgnoreCase(info.license_refs[k], ref)) {
       ++k;
     }
     if (k == info.license_refs.size()) {

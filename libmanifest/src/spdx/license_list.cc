@@ -10,7 +10,9 @@
 #include "dtm/spdx.h"
 
 namespace dtm {
-namespace spdx_list {
+
+using internal::ListedLicense;
+namespace internal {
 namespace {
 
 #include "spdx/license_list.inc"
@@ -117,10 +119,10 @@ bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() && EqualsIgnoreCase(s.substr(0, prefix.size()), prefix);
 }
 
-}  // namespace spdx_list
+}  // namespace internal
 
-std::string_view SpdxLicenseListVersion() { return spdx_list::Version(); }
+std::string_view SpdxLicenseListVersion() { return internal::Version(); }
 
-bool IsSpdxLicenseId(std::string_view id) { return spdx_list::FindLicense(id).has_value(); }
+bool IsSpdxLicenseId(std::string_view id) { return internal::FindLicense(id).has_value(); }
 
 }  // namespace dtm

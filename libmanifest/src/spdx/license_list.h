@@ -5,7 +5,7 @@
 #include <optional>
 #include <string_view>
 
-namespace dtm::spdx_list {
+namespace dtm::internal {
 
 struct ListedLicense {
   std::string_view id;  // in the list's case
@@ -29,4 +29,4 @@ std::string_view Version();
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix);
 
-}  // namespace dtm::spdx_list
+}  // namespace dtm::internal

@@ -9,10 +9,11 @@
 #include "spdx/license_list.h"
 
 namespace dtm {
+
 namespace {
 
-using spdx_list::EqualsIgnoreCase;
-using spdx_list::StartsWithIgnoreCase;
+using internal::EqualsIgnoreCase;
+using internal::StartsWithIgnoreCase;
 using v1::UseClass;
 
 constexpr std::string_view kLicenseRef = "LicenseRef-";
@@ -298,7 +299,7 @@ class Parser {
       out->use_class = v1::USE_CLASS_UNSPECIFIED;
       return Status::Ok();
     }
-    DTM_ASSIGN_OR_RETURN(spdx_list::ListedLicense listed, LookUpLicense(word, t.offset));
+    DTM_ASSIGN_OR_RETURN(internal::ListedLicense listed, LookUpLicense(word, t.offset));
     AddDistinct(info_->license_ids, listed.id);
     if (listed.deprecated) AddDistinct(info_->deprecated_ids, listed.id);
     out->text = std::string(listed.id) + (or_later ? "+" : "");
@@ -315,8 +316,8 @@ class Parser {
     return std::string(ref);
   }
 
-  StatusOr<spdx_list::ListedLicense> LookUpLicense(std::string_view word, size_t offset) {
-    if (auto found = spdx_list::FindLicense(word)) return *found;
+  StatusOr<internal::ListedLicense> LookUpLicense(std::string_view word, size_t offset) {
+    if (auto found = internal::FindLicense(word)) return *found;
     std::string w(word);
     if (size_t colon = w.find(':'); colon != std::string::npos) {
       return Error(offset + colon,
@@ -329,19 +330,19 @@ class Parser {
     if (w == "NONE" || w == "NOASSERTION") {
       return Error(offset, "'" + w + "' is not allowed; name unknown terms with a LicenseRef-");
     }
-    if (auto exception = spdx_list::FindException(word)) {
+    if (auto exception = internal::FindException(word)) {
       return Error(offset,
                    "'" + std::string(*exception) + "' is an exception id; it may only follow WITH");
     }
     std::string msg = "unknown license id '" + w + "'";
-    if (auto hint = spdx_list::SuggestLicense(word))
+    if (auto hint = internal::SuggestLicense(word))
       msg += " (did you mean '" + std::string(*hint) + "'?)";
     return Error(offset, msg);
   }
 
   StatusOr<std::string_view> LookUpException(const Token& t) {
     std::string w(t.text);
-    if (auto found = spdx_list::FindException(w)) return *found;
+    if (auto found = internal::FindException(w)) return *found;
     if (w.find("LicenseRef-") != std::string::npos || StartsWithIgnoreCase(w, kLicenseRef)) {
       return Error(t.offset, "a LicenseRef may not follow WITH; expected an exception id");
     }
@@ -354,9 +355,9 @@ class Parser {
                    "invalid character " + DescribeChar(w[bad]) + " in an exception id");
     }
     std::string msg = "unknown exception '" + w + "'";
-    if (auto id = spdx_list::FindLicense(w)) {
+    if (auto id = internal::FindLicense(w)) {
       msg += " ('" + std::string(id->id) + "' is a license id, not an exception)";
-    } else if (auto hint = spdx_list::SuggestException(w)) {
+    } else if (auto hint = internal::SuggestException(w)) {
       msg += " (did you mean '" + std::string(*hint) + "'?)";
     }
     return Error(t.offset, msg);

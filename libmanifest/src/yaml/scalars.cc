@@ -7,7 +7,7 @@
 
 #include "yaml/yaml_to_proto.h"
 
-namespace dtm {
+namespace dtm::internal {
 
 namespace {
 
@@ -230,4 +230,4 @@ StatusOr<TimestampValue> ParseYamlTimestamp(std::string_view text) {
   return TimestampValue{seconds, nanos};
 }
 
-}  // namespace dtm
+}  // namespace dtm::internal

@@ -11,7 +11,7 @@
 #include "dtm/status.h"
 #include "google/protobuf/descriptor.h"
 
-namespace dtm {
+namespace dtm::internal {
 
 // Decimal digits with an optional "+": 0 .. max. "-5" is "negative", "1.5"
 // "not an integer", "99999999999999999999" "out of range".
@@ -50,4 +50,4 @@ inline constexpr int64_t kMaxTimestampSeconds = 253402300799;
 // result must lie in 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59Z.
 StatusOr<TimestampValue> ParseYamlTimestamp(std::string_view text);
 
-}  // namespace dtm
+}  // namespace dtm::internal

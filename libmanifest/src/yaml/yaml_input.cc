@@ -1,7 +1,7 @@
 // Reading the YAML inputs of dtm report and dtm check.
 #include "yaml/yaml_input.h"
 
-namespace dtm {
+namespace dtm::internal {
 
 YamlInput::YamlInput(std::string file, YAML::Mark root)
     : mapper_(std::move(file), kMaxInputYamlNodes), root_(root) {}
@@ -33,4 +33,4 @@ Status YamlInput::Error(const std::string& path, std::string_view problem) const
   return mapper_.Error(root_, path, problem);
 }
 
-}  // namespace dtm
+}  // namespace dtm::internal

@@ -10,7 +10,7 @@
 #include "google/protobuf/message.h"
 #include "yaml/yaml_to_proto.h"
 
-namespace dtm {
+namespace dtm::internal {
 
 // Most YAML nodes a model file or policy may have (aliases included).
 inline constexpr uint64_t kMaxInputYamlNodes = 1'000'000;
@@ -37,4 +37,4 @@ class YamlInput {
   YAML::Mark root_;
 };
 
-}  // namespace dtm
+}  // namespace dtm::internal

@@ -1,23 +1,22 @@
 // The mapping of spec/spec-file.md, "Mapping YAML to messages".
 #include "yaml/yaml_to_proto.h"
 
-#include <sys/stat.h>
 #include <yaml-cpp/eventhandler.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
-#include <fstream>
 #include <limits>
 #include <sstream>
 
 #include "dtm/digest.h"
+#include "dtm/file_io.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/reflection.h"
 #include "yaml/scalars.h"
 
-namespace dtm {
+namespace dtm::internal {
 
 namespace {
 
@@ -162,29 +161,7 @@ StatusOr<YAML::Node> ParseYamlDocument(std::string_view text, const std::string&
 }
 
 StatusOr<std::string> ReadYamlFile(const std::string& path) {
-  struct stat st;
-  if (stat(path.c_str(), &st) != 0) {
-    if (errno == ENOENT) return Status::NotFound(path + ": no such file");
-    return Status::IOError(path + ": cannot stat", std::strerror(errno));
-  }
-  if (!S_ISREG(st.st_mode)) return Status::InvalidArgument(path + ": not a regular file");
-  if (static_cast<uint64_t>(st.st_size) > kMaxYamlBytes) {
-    return Status::LimitExceeded(path + ": " + std::to_string(st.st_size) +
-                                 " bytes; the limit is " + std::to_string(kMaxYamlBytes) +
-                                 " (64 MiB)");
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::IOError(path + ": cannot open", std::strerror(errno));
-  std::string text;
-  text.resize(static_cast<size_t>(st.st_size));
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  if (in.bad() || static_cast<size_t>(in.gcount()) != text.size()) {
-    return Status::IOError(path + ": read failed or the file changed while it was read");
-  }
-  if (in.peek() != std::ifstream::traits_type::eof()) {
-    return Status::IOError(path + ": the file grew while it was read");
-  }
-  return text;
+  return ReadSmallFile(path, kMaxYamlBytes);
 }
 
 std::string FieldPath(const std::string& parent, std::string_view name) {
@@ -486,4 +463,4 @@ Status YamlToProto::SetScalar(const YAML::Node& node, Message* msg, const FieldD
   return Status::Internal(path + ": SetScalar called for a message field");
 }
 
-}  // namespace dtm
+}  // namespace dtm::internal

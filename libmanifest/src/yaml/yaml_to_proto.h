@@ -19,7 +19,7 @@
 #include "dtm/status.h"
 #include "google/protobuf/message.h"
 
-namespace dtm {
+namespace dtm::internal {
 
 // Limits of a YAML input (spec/spec-file.md, "Limits").
 inline constexpr size_t kMaxYamlBytes = 64u << 20;
@@ -45,9 +45,8 @@ Status YamlError(const std::string& file, const YAML::Mark& mark, std::string_vi
 // input or more than one document.
 StatusOr<YAML::Node> ParseYamlDocument(std::string_view text, const std::string& file);
 
-// Reads a whole YAML file: kNotFound if it does not exist, kInvalidArgument if
-// it is not a regular file, kLimitExceeded if over kMaxYamlBytes (checked
-// before reading), kIOError if reading fails.
+// Reads a whole YAML file of at most kMaxYamlBytes, with ReadSmallFile's
+// errors (checked before reading).
 StatusOr<std::string> ReadYamlFile(const std::string& path);
 
 // One key of a YAML mapping.
@@ -139,4 +138,4 @@ class YamlToProto {
 std::string FieldPath(const std::string& parent, std::string_view name);
 std::string ElementPath(const std::string& parent, size_t index);
 
-}  // namespace dtm
+}  // namespace dtm::internal

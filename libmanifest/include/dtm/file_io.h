@@ -1,5 +1,6 @@
-// Files that appear whole or not at all: written to a temporary file in the
-// same folder, flushed to disk, then renamed over the target.
+// Whole files: written so that they appear whole or not at all (a temporary
+// file in the same folder, flushed to disk, then renamed over the target), and
+// read with a size limit.
 #pragma once
 
 #include <sys/types.h>
@@ -47,7 +48,11 @@ class AtomicFileWriter {
 Status WriteFileAtomically(const std::string& path, std::string_view contents, mode_t mode = 0644,
                            bool overwrite = true);
 
-// Reads a whole file, refusing files larger than `max_bytes` (kLimitExceeded).
+// Reads a whole regular file, refusing one larger than `max_bytes`. Errors,
+// each naming `path`: kNotFound "PATH: cannot open: No such file or
+// directory", kInvalidArgument "PATH: not a regular file", kLimitExceeded
+// "PATH: L bytes; the limit is M", kIOError for a failed open or read and for
+// a file whose size changed while it was read (spec/errors.md).
 StatusOr<std::string> ReadSmallFile(const std::string& path, size_t max_bytes = 64u << 20);
 
 }  // namespace dtm

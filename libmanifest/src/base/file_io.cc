@@ -1,4 +1,4 @@
-#include "dtm/atomic_file.h"
+#include "dtm/file_io.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -12,6 +12,8 @@
 #include <random>
 #include <sstream>
 
+#include "base/posix_file.h"
+
 namespace dtm {
 
 namespace {
@@ -23,7 +25,7 @@ std::string FolderOf(const std::string& path) {
   return path.substr(0, slash);
 }
 
-Status Errno(const std::string& what) { return Status::IOError(what, std::strerror(errno)); }
+Status Errno(const std::string& what) { return internal::ErrnoStatus(what, errno); }
 
 // A name for a temporary file in `folder`, beside `base`: ".BASE.tmp-XXXXXX".
 std::string TempName(const std::string& folder, const std::string& base, uint64_t nonce) {
@@ -139,31 +141,23 @@ Status WriteFileAtomically(const std::string& path, std::string_view contents, m
 }
 
 StatusOr<std::string> ReadSmallFile(const std::string& path, size_t max_bytes) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Errno("cannot open '" + path + "'");
+  using internal::ErrnoStatus;
+  internal::FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+  if (fd.get() < 0) return ErrnoStatus(path, "cannot open", errno);
   struct stat st;
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    close(fd);
-    return Status::InvalidArgument(path, "not a regular file");
+  if (::fstat(fd.get(), &st) != 0) return ErrnoStatus(path, "cannot stat", errno);
+  if (!S_ISREG(st.st_mode)) return Status::InvalidArgument(path, "not a regular file");
+  const auto size = static_cast<uint64_t>(st.st_size);
+  if (size > max_bytes) {
+    return Status::LimitExceeded(
+        path, std::to_string(size) + " bytes; the limit is " + std::to_string(max_bytes));
   }
-  if (static_cast<uint64_t>(st.st_size) > max_bytes) {
-    close(fd);
-    return Status::LimitExceeded(path, "larger than " + std::to_string(max_bytes) + " bytes");
-  }
-  std::string data(static_cast<size_t>(st.st_size), '\0');
+  // One byte more than the size stat gave, to see a file that grew.
+  std::string data(static_cast<size_t>(size) + 1, '\0');
   size_t got = 0;
-  while (got < data.size()) {
-    ssize_t n = read(fd, data.data() + got, data.size() - got);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      Status s = n < 0 ? Errno("reading '" + path + "'")
-                       : Status::IOError("reading '" + path + "'", "file shrank while read");
-      close(fd);
-      return s;
-    }
-    got += static_cast<size_t>(n);
-  }
-  close(fd);
+  DTM_RETURN_IF_ERROR(internal::ReadFull(fd.get(), data.data(), data.size(), &got, path));
+  if (got != size) return Status::IOError(path, "the file changed while it was read");
+  data.resize(got);
   return data;
 }
 

@@ -1,0 +1,176 @@
+// Hashing regular files in blocks, with the checks that the bytes hashed are
+// one version of one file (dtm/file_hash.h).
+#include "dtm/file_hash.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <string>
+
+#include "base/posix_file.h"
+
+namespace dtm {
+
+using internal::ErrnoStatus;
+using internal::ReadRetrying;
+
+using internal::ErrnoStatus;
+using internal::ReadRetrying;
+
+namespace {
+
+StatusOr<int> OpenRegularFileAt(int dir_fd, const char* path, const std::string& name) {
+  // O_NONBLOCK: opening a FIFO must not wait for a writer. It has no effect on
+  // reads of a regular file.
+  const int fd = ::openat(dir_fd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+  if (fd >= 0) return fd;
+  const int err = errno;
+  if (err == ENOENT) return Status::NotFound(name, "no such file");
+  if (err == ELOOP) {
+    return Status::InvalidArgument(name, "is a symbolic link (links are not followed)");
+  }
+  return ErrnoStatus(name, "open", err);
+}
+
+const char* FileTypeName(mode_t mode) {
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISLNK(mode)) return "a symbolic link";
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISSOCK(mode)) return "a socket";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  return "not a regular file";
+}
+
+FileIdentity IdentityOf(const struct stat& st) {
+  FileIdentity id;
+  id.device = static_cast<uint64_t>(st.st_dev);
+  id.inode = static_cast<uint64_t>(st.st_ino);
+  id.size = static_cast<uint64_t>(st.st_size);
+  id.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+  return id;
+}
+
+Status NotRegular(const std::string& name, mode_t mode) {
+  return Status::InvalidArgument(name,
+                                 std::string("is ") + FileTypeName(mode) + ", not a regular file");
+}
+
+// Resets a Sha256 on every way out of a scope unless the digest was taken, so a
+// thread-local hasher never carries bytes of one file into the next.
+class ResetUnlessFinished {
+ public:
+  explicit ResetUnlessFinished(Sha256* sha) : sha_(sha) {}
+  ~ResetUnlessFinished() {
+    if (sha_ != nullptr) sha_->Finish();
+  }
+  ResetUnlessFinished(const ResetUnlessFinished&) = delete;
+  ResetUnlessFinished& operator=(const ResetUnlessFinished&) = delete;
+  Sha256Digest Finish() {
+    Sha256* sha = sha_;
+    sha_ = nullptr;
+    return sha->Finish();
+  }
+
+ private:
+  Sha256* sha_;
+};
+
+}  // namespace
+
+StatusOr<FileDigest> HashFile(const std::string& path, std::string* buffer) {
+  return HashFileAt(AT_FDCWD, path.c_str(), path, nullptr, buffer, HashFileProgress());
+}
+
+StatusOr<FileDigest> HashFile(const std::string& path, std::string* buffer,
+                              const HashFileProgress& progress, const std::atomic<bool>* cancel) {
+  return HashFileAt(AT_FDCWD, path.c_str(), path, nullptr, buffer, progress, cancel);
+}
+
+StatusOr<FileIdentity> StatRegularFileAt(int dir_fd, const char* path, const std::string& name) {
+  struct stat st;
+  if (::fstatat(dir_fd, path, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+    const int err = errno;
+    if (err == ENOENT) return Status::NotFound(name, "no such file");
+    return ErrnoStatus(name, "stat", err);
+  }
+  if (S_ISLNK(st.st_mode)) {
+    return Status::InvalidArgument(name, "is a symbolic link (links are not followed)");
+  }
+  if (!S_ISREG(st.st_mode)) return NotRegular(name, st.st_mode);
+  return IdentityOf(st);
+}
+
+StatusOr<FileDigest> HashFileAt(int dir_fd, const char* path, const std::string& name,
+                                const FileIdentity* listed, std::string* buffer,
+                                const HashFileProgress& progress, const std::atomic<bool>* cancel) {
+  DTM_ASSIGN_OR_RETURN(const int fd, OpenRegularFileAt(dir_fd, path, name));
+  const internal::FileDescriptor closer(fd);
+
+  FileIdentity before;
+  if (listed != nullptr) {
+    before = *listed;
+  } else {
+    struct stat st;
+    if (::fstat(fd, &st) != 0) return ErrnoStatus(name, "fstat", errno);
+    if (!S_ISREG(st.st_mode)) return NotRegular(name, st.st_mode);
+    before = IdentityOf(st);
+  }
+  // Advice only: a failure changes nothing but speed. A file of at most one
+  // block is read by one call, which the advice would not speed up.
+  if (before.size > kHashFileBlockSize) {
+    (void)::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+  }
+
+  thread_local std::string thread_buffer;
+  std::string& buf = buffer != nullptr ? *buffer : thread_buffer;
+  if (buf.size() < kHashFileBlockSize) buf.resize(kHashFileBlockSize);
+
+  thread_local Sha256 sha;
+  ResetUnlessFinished guard(&sha);
+  uint64_t total = 0;
+  for (;;) {
+    const ssize_t n = ReadRetrying(fd, buf.data(), kHashFileBlockSize);
+    if (n < 0) {
+      return ErrnoStatus(name, "read", errno);
+    }
+    if (n == 0) break;
+    sha.Update(buf.data(), static_cast<size_t>(n));
+    total += static_cast<uint64_t>(n);
+    if (progress) progress(total);
+    if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) {
+      return Status::Cancelled(name, "interrupted");
+    }
+    // A short read that ends at the size stat gave is the end of the file, so
+    // the read that would return 0 is skipped (a small file costs four or five
+    // system calls here instead of seven). Bytes beyond that size would have
+    // come in this read; a file that grows after it is caught by the fstat below.
+    if (static_cast<size_t>(n) < kHashFileBlockSize && total == before.size) break;
+  }
+  FileDigest result;
+  result.sha256 = guard.Finish();
+  result.size = total;
+  result.mtime_ns = before.mtime_ns;
+
+  struct stat st;
+  if (::fstat(fd, &st) != 0) return ErrnoStatus(name, "fstat", errno);
+  const FileIdentity after = IdentityOf(st);
+  const char* when = listed != nullptr ? "since it was listed" : "while it was hashed";
+  if (after.device != before.device || after.inode != before.inode) {
+    return Status::VerificationFailed(
+        name, std::string("file changed ") + when + " (another file is at this path now)");
+  }
+  if (after.size != before.size || after.mtime_ns != before.mtime_ns || total != before.size) {
+    std::string detail = std::string("file changed ") + when + " (size " +
+                         std::to_string(before.size) + " -> " + std::to_string(after.size);
+    if (total != before.size) detail += ", " + std::to_string(total) + " bytes read";
+    if (after.mtime_ns != before.mtime_ns) detail += ", modification time changed";
+    detail += ")";
+    return Status::VerificationFailed(name, detail);
+  }
+  return result;
+}
+
+}  // namespace dtm
