@@ -14,18 +14,13 @@ using namespace internal;
 
 // Plain text: Markdown punctuation backslash-escaped, control characters shown.
 std::string Md(const std::string& text) {
-  std::string out;
-  for (char c : Printable(text)) {
-    if (std::string_view("\\`*_[]<>|#~&!").find(c) != std::string_view::npos) out += '\\';
-    out += c;
-  }
-  return out;
+  return EscapeMarkdown(text, ControlCharacters::kShowEscaped);
 }
 
 // A code span that holds `text` whatever backticks it contains; "|" escaped
 // so that it also works in a table cell.
 std::string Code(const std::string& text) {
-  const std::string printable = Printable(text);
+  const std::string printable = Shown(text);
   size_t run = 0, longest = 0;
   for (char c : printable) {
     run = c == '`' ? run + 1 : 0;

@@ -58,29 +58,6 @@ std::string FileCountsText(const FileChangeTotals& t) {
          GroupDigits(t.modified) + " modified, " + GroupDigits(t.renamed) + " renamed";
 }
 
-std::string Printable(const std::string& text) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    const unsigned char next = i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0;
-    if (c < 0x20 || c == 0x7f) {
-      out += "\\x";
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    } else if (c == 0xc2 && next >= 0x80 && next <= 0x9f) {  // U+0080..U+009F
-      out += "\\u00";
-      out += kHex[next >> 4];
-      out += kHex[next & 15];
-      ++i;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
-}
-
 std::string SignedCount(int64_t change) {
   if (change == 0) return "0";
   const uint64_t magnitude = change < 0 ? 0 - static_cast<uint64_t>(change) : change;

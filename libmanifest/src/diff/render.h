@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "dtm/diff.h"
+#include "render/escape.h"
 
 namespace dtm::internal {
 
@@ -23,7 +24,9 @@ std::string FileCountsText(const FileChangeTotals& totals);
 
 // `text` with control characters (C0, DEL, C1) written as \xNN or \u00NN, so
 // that a manifest cannot drive the terminal or break a line.
-std::string Printable(const std::string& text);
+inline std::string Shown(const std::string& text) {
+  return Printable(text, ControlCharacters::kShowEscaped);
+}
 
 // "+5", "-3", "0" and the same with bytes in binary units ("+2.00 KiB").
 std::string SignedCount(int64_t change);

@@ -32,18 +32,16 @@ void TableTitle(std::ostream& out, const char* title) {
       << "\n";
 }
 
-std::string ValueText(const std::string& value) {
-  return value.empty() ? "(none)" : Printable(value);
-}
+std::string ValueText(const std::string& value) { return value.empty() ? "(none)" : Shown(value); }
 
 void WriteFieldChange(std::ostream& out, const FieldChange& c, const char* indent) {
-  out << indent << Printable(c.field) << ": ";
+  out << indent << Shown(c.field) << ": ";
   switch (c.kind) {
     case FieldChange::Kind::kAdded:
-      out << "added " << Printable(c.after);
+      out << "added " << Shown(c.after);
       break;
     case FieldChange::Kind::kRemoved:
-      out << "removed " << Printable(c.before);
+      out << "removed " << Shown(c.before);
       break;
     case FieldChange::Kind::kChanged:
       if (c.before.empty() && c.after.empty()) {
@@ -83,22 +81,22 @@ void WriteFlags(const DiffResult& d, std::ostream& out) {
   out << "\nFlags\n";
   for (const DiffFlag& f : d.flags) {
     out << "  ! " << f.source_id << (f.source_added ? " (new source)" : "") << ": "
-        << Printable(FlagText(f, "->")) << "\n";
+        << Shown(FlagText(f, "->")) << "\n";
   }
 }
 
 void WriteSources(const DiffResult& d, std::ostream& out) {
   out << "\nSources: " << SourceCountsText(d) << "\n";
   for (const SourceEntry& e : d.sources_added) {
-    out << "  + " << e.source.id() << "  " << Printable(e.source.name()) << "\n      "
-        << Printable(SourceFacts(e)) << "\n";
+    out << "  + " << e.source.id() << "  " << Shown(e.source.name()) << "\n      "
+        << Shown(SourceFacts(e)) << "\n";
   }
   for (const SourceEntry& e : d.sources_removed) {
-    out << "  - " << e.source.id() << "  " << Printable(e.source.name()) << "\n      "
-        << Printable(SourceFacts(e)) << "\n";
+    out << "  - " << e.source.id() << "  " << Shown(e.source.name()) << "\n      "
+        << Shown(SourceFacts(e)) << "\n";
   }
   for (const SourceChange& c : d.sources_changed) {
-    out << "  ~ " << c.id << "  " << Printable(c.name) << "\n";
+    out << "  ~ " << c.id << "  " << Shown(c.name) << "\n";
     for (const FieldChange& f : c.changes) WriteFieldChange(out, f, "      ");
   }
 }
@@ -119,17 +117,15 @@ void WriteFiles(const DiffResult& d, size_t max, std::ostream& out) {
     out << "  " << s.source_id << ": " << GroupDigits(s.files.before) << " -> "
         << GroupDigits(s.files.after) << " files, " << HumanBytes(s.bytes.before) << " -> "
         << HumanBytes(s.bytes.after) << "\n";
-    Listed(out, s.added, max, "added", [](const FileVersion& f) {
-      return "+ " + Printable(f.path) + "  " + HumanBytes(f.size);
-    });
-    Listed(out, s.removed, max, "removed", [](const FileVersion& f) {
-      return "- " + Printable(f.path) + "  " + HumanBytes(f.size);
-    });
+    Listed(out, s.added, max, "added",
+           [](const FileVersion& f) { return "+ " + Shown(f.path) + "  " + HumanBytes(f.size); });
+    Listed(out, s.removed, max, "removed",
+           [](const FileVersion& f) { return "- " + Shown(f.path) + "  " + HumanBytes(f.size); });
     Listed(out, s.modified, max, "modified", [](const FileModification& m) {
-      return "~ " + Printable(m.after.path) + "  " + ModificationText(m, "->");
+      return "~ " + Shown(m.after.path) + "  " + ModificationText(m, "->");
     });
     Listed(out, s.renamed, max, "renamed", [](const FileRename& r) {
-      return "> " + Printable(r.before.path) + " -> " + Printable(r.after.path) + "  " +
+      return "> " + Shown(r.before.path) + " -> " + Shown(r.after.path) + "  " +
              HumanBytes(r.after.size);
     });
   }
@@ -140,14 +136,11 @@ void WriteFiles(const DiffResult& d, size_t max, std::ostream& out) {
 Status WriteDiffText(const DiffResult& d, std::ostream& out, const DiffRenderOptions& options) {
   const v1::Dataset& b = d.before.header.dataset();
   const v1::Dataset& a = d.after.header.dataset();
-  out << "dtm diff: " << Printable(b.name() + " " + b.version()) << " -> "
-      << Printable(a.name() + " " + a.version()) << "\n";
-  out << "  before  " << Printable(d.before.path) << "  sha256:" << ToHex(d.before.file_sha256)
-      << "\n";
-  out << "  after   " << Printable(d.after.path) << "  sha256:" << ToHex(d.after.file_sha256)
-      << "\n";
-  out << "  " << PreviousText(d, Printable(d.before.path), Printable(d.after.path), Printable)
-      << "\n";
+  out << "dtm diff: " << Shown(b.name() + " " + b.version()) << " -> "
+      << Shown(a.name() + " " + a.version()) << "\n";
+  out << "  before  " << Shown(d.before.path) << "  sha256:" << ToHex(d.before.file_sha256) << "\n";
+  out << "  after   " << Shown(d.after.path) << "  sha256:" << ToHex(d.after.file_sha256) << "\n";
+  out << "  " << PreviousText(d, Shown(d.before.path), Shown(d.after.path), Shown) << "\n";
   if (!d.source_filter.empty()) {
     out << "  compared sources:";
     for (const std::string& id : d.source_filter) out << " " << id;

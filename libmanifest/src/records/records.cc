@@ -1,6 +1,8 @@
 // The record rules and canonical order of spec/container.md.
 #include "dtm/records.h"
 
+#include "base/text.h"
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -8,24 +10,6 @@
 namespace dtm {
 
 namespace {
-
-// 'text' with bytes outside printable ASCII (and the quote) escaped as \xNN, so
-// messages stay one readable line whatever the input holds.
-std::string Quote(std::string_view text) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "'";
-  for (unsigned char c : text) {
-    if (c >= 0x20 && c < 0x7f && c != '\'' && c != '\\') {
-      out += static_cast<char>(c);
-    } else {
-      out += "\\x";
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  out += "'";
-  return out;
-}
 
 std::string At(size_t pos) { return " at byte " + std::to_string(pos); }
 
@@ -73,11 +57,11 @@ Status ValidateSourceId(std::string_view id) {
     const bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
     if (i == 0 && !alnum) {
       return Status::InvalidArgument("source id must start with a-z or 0-9, not " +
-                                     Quote(id.substr(0, 1)));
+                                     internal::QuoteForMessage(id.substr(0, 1)));
     }
     if (!alnum && c != '.' && c != '_' && c != '-') {
-      return Status::InvalidArgument("source id has " + Quote(id.substr(i, 1)) + At(i) +
-                                     "; allowed are a-z, 0-9, '.', '_' and '-'");
+      return Status::InvalidArgument("source id has " + internal::QuoteForMessage(id.substr(i, 1)) +
+                                     At(i) + "; allowed are a-z, 0-9, '.', '_' and '-'");
     }
   }
   return Status::Ok();
@@ -95,8 +79,8 @@ Status ValidateRelativePath(std::string_view path) {
     const unsigned char c = static_cast<unsigned char>(path[pos]);
     if (c == 0) return Status::InvalidArgument("path has a NUL byte" + At(pos));
     if (c < 0x20 || c == 0x7f) {
-      return Status::InvalidArgument("path has control character " + Quote(path.substr(pos, 1)) +
-                                     At(pos));
+      return Status::InvalidArgument("path has control character " +
+                                     internal::QuoteForMessage(path.substr(pos, 1)) + At(pos));
     }
     if (c == '\\') return Status::InvalidArgument("path has a backslash" + At(pos));
     const size_t len = Utf8SequenceLength(path, pos);
@@ -110,7 +94,8 @@ Status ValidateRelativePath(std::string_view path) {
     const std::string_view segment = path.substr(start, end - start);
     if (segment.empty()) return Status::InvalidArgument("path has an empty segment" + At(start));
     if (segment == "." || segment == "..") {
-      return Status::InvalidArgument("path has a " + Quote(segment) + " segment" + At(start));
+      return Status::InvalidArgument("path has a " + internal::QuoteForMessage(segment) +
+                                     " segment" + At(start));
     }
     start = end + 1;
   }
@@ -139,14 +124,15 @@ Status RecordSequence::Add(const v1::Record& record) {
 
 Status RecordSequence::AddSource(const v1::Source& source) {
   const std::string& id = source.id();
-  const std::string what = "source " + Quote(id);
+  const std::string what = "source " + internal::QuoteForMessage(id);
   if (seen_file_) return Status::InvalidArgument(what + " after the files (sources come first)");
   if (Status s = ValidateSourceId(id); !s.ok()) return s.WithContext(what);
   if (!sources_.empty()) {
     const std::string& last = sources_.back().id;
     if (id == last) return Status::InvalidArgument("duplicate " + what);
     if (id < last)
-      return Status::InvalidArgument(what + " out of order (after " + Quote(last) + ")");
+      return Status::InvalidArgument(what + " out of order (after " +
+                                     internal::QuoteForMessage(last) + ")");
   }
   if (sources_.size() >= max_sources_) {
     return Status::LimitExceeded(what + ": more than " + std::to_string(max_sources_) + " sources");
@@ -189,7 +175,10 @@ Status RecordSequence::AddSource(const v1::Source& source) {
 Status RecordSequence::AddFile(const v1::FileEntry& file) {
   const std::string& source_id = file.source_id();
   // Built only on failure: files are many, and the good path must not allocate.
-  auto what = [&] { return "file " + Quote(file.path()) + " of source " + Quote(source_id); };
+  auto what = [&] {
+    return "file " + internal::QuoteForMessage(file.path()) + " of source " +
+           internal::QuoteForMessage(source_id);
+  };
   if (Status s = ValidateRelativePath(file.path()); !s.ok()) return s.WithContext(what());
   if (file.sha256().size() != 32) {
     return Status::InvalidArgument(what() + ": sha256 is " + std::to_string(file.sha256().size()) +
@@ -205,12 +194,13 @@ Status RecordSequence::AddFile(const v1::FileEntry& file) {
     const size_t index = static_cast<size_t>(it - sources_.begin());
     if (seen_file_ && index < current_source_) {
       return Status::InvalidArgument(what() + " out of order (after the files of source " +
-                                     Quote(sources_[current_source_].id) + ")");
+                                     internal::QuoteForMessage(sources_[current_source_].id) + ")");
     }
     current_source_ = index;
   } else if (file.path() <= last_path_) {
     if (file.path() == last_path_) return Status::InvalidArgument("duplicate " + what());
-    return Status::InvalidArgument(what() + " out of order (after " + Quote(last_path_) + ")");
+    return Status::InvalidArgument(what() + " out of order (after " +
+                                   internal::QuoteForMessage(last_path_) + ")");
   }
   uint64_t bytes = totals_.bytes();
   if (!AddChecked(&bytes, file.size())) {

@@ -49,69 +49,6 @@ void Document::NoteGap(std::string label, std::string reason) {
   gaps.push_back(Gap{section_, std::move(label), std::move(reason)});
 }
 
-namespace {
-
-// Appends `text` with control characters handled as the escapers promise:
-// newline, carriage return and tab become one space; other C0 controls and
-// DEL are dropped. Calls `put` for every other byte.
-template <typename Put>
-void ForEachPrintable(std::string_view text, Put put) {
-  for (char c : text) {
-    const unsigned char u = static_cast<unsigned char>(c);
-    if (c == '\n' || c == '\r' || c == '\t') {
-      put(' ');
-    } else if (u < 0x20 || u == 0x7f) {
-      continue;
-    } else {
-      put(c);
-    }
-  }
-}
-
-}  // namespace
-
-std::string EscapeHtml(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  ForEachPrintable(text, [&out](char c) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  });
-  return out;
-}
-
-std::string EscapeMarkdown(std::string_view text) {
-  // CommonMark lets a backslash escape any ASCII punctuation. These are the
-  // characters that can open inline markup, raw HTML, links, entities, table
-  // cells or math; the others only matter at the start of a line, where
-  // escaped text never is (every line starts with markup of ours).
-  static constexpr std::string_view kSpecial = "\\`*_[]<>|~&!$";
-  std::string out;
-  out.reserve(text.size());
-  ForEachPrintable(text, [&out](char c) {
-    if (kSpecial.find(c) != std::string_view::npos) out += '\\';
-    out += c;
-  });
-  return out;
-}
-
 std::string SafeHref(std::string_view url) {
   auto starts = [url](std::string_view prefix) {
     if (url.size() <= prefix.size()) return false;

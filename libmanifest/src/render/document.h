@@ -13,6 +13,7 @@
 
 #include "dtm/format.h"
 #include "google/protobuf/timestamp.pb.h"
+#include "render/escape.h"
 
 namespace dtm::internal {
 
@@ -129,14 +130,6 @@ void RenderHtml(const Document& doc, std::ostream& out);
 void WriteBarChartSvg(const BarChart& chart, std::ostream& out);
 void WriteTimelineSvg(const Timeline& timeline, std::ostream& out);
 
-// Text for HTML element content and attribute values: & < > " ' escaped,
-// control characters dropped (newline and tab become spaces).
-std::string EscapeHtml(std::string_view text);
-// Text for Markdown: every character that can open inline markup, raw HTML, a
-// link, an entity, a table cell or math (\ ` * _ [ ] < > | ~ & ! $) is
-// backslash-escaped and line breaks become spaces, so text never turns into
-// markup. RenderMarkdown also escapes a leading - + # = of a line.
-std::string EscapeMarkdown(std::string_view text);
 // `url` if it is an absolute http, https or mailto URL without spaces,
 // quotes, angle brackets or control characters; "" otherwise.
 std::string SafeHref(std::string_view url);

@@ -8,10 +8,11 @@ namespace dtm::internal {
 namespace {
 
 // Escaped text that starts a line: a leading character that could open a
-// block (list, heading, setext underline) is escaped too.
+// block (list, setext underline) is escaped too; EscapeMarkdown already
+// escapes "#".
 std::string LineStart(std::string_view text) {
   std::string escaped = EscapeMarkdown(text);
-  if (!escaped.empty() && std::string_view("-+#=").find(escaped[0]) != std::string_view::npos) {
+  if (!escaped.empty() && std::string_view("-+=").find(escaped[0]) != std::string_view::npos) {
     return "\\" + escaped;
   }
   return escaped;

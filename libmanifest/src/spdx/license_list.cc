@@ -1,5 +1,7 @@
 #include "spdx/license_list.h"
 
+#include "base/text.h"
+
 #include <algorithm>
 #include <cctype>
 #include <span>
@@ -44,22 +46,6 @@ const Tables& GetTables() {
 }
 
 constexpr size_t kMaxSuggestInput = 64;
-
-// Levenshtein distance of two lower-cased strings.
-size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
 
 std::optional<std::string_view> Closest(
     std::string_view word, std::initializer_list<std::span<const std::string_view>> lists) {
