@@ -58,9 +58,11 @@ function(dtm_check_module_graph)
   add_custom_command(
     OUTPUT ${stamp}
     COMMAND ${CMAKE_COMMAND} -DGRAPH_FILE=${graph_file} -DLIB_DIR=${DTM_LIB_DIR}
+            -DARCH_DOC=${PROJECT_SOURCE_DIR}/docs/architecture.md
             -P ${PROJECT_SOURCE_DIR}/cmake/CheckModuleGraph.cmake
     COMMAND ${CMAKE_COMMAND} -E touch ${stamp}
     DEPENDS ${files} ${graph_file} ${PROJECT_SOURCE_DIR}/cmake/CheckModuleGraph.cmake
+            ${PROJECT_SOURCE_DIR}/docs/architecture.md
     COMMENT "Checking the module graph of libmanifest (docs/architecture.md)")
   add_custom_target(dtm_module_graph DEPENDS ${stamp})
   foreach(m IN LISTS modules)

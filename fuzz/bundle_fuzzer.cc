@@ -1,4 +1,4 @@
-// Fuzz target: the Sigstore bundle (libmanifest/src/bundle.cc;
+// Fuzz target: the Sigstore bundle (libmanifest/src/attestation/bundle.cc;
 // spec/attestation.md). The input is the bundle's JSON. A bundle that parses
 // must survive SerializeBundle and parse back to the same values; its payload
 // is tried as a Statement.

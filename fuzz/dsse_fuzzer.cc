@@ -1,7 +1,7 @@
 // Fuzz target: the DSSE envelope and the in-toto Statement inside it
-// (libmanifest/src/dsse.cc and statement.cc; spec/attestation.md). The input
-// is JSON, tried as an envelope and as a Statement payload. An envelope that
-// parses must survive EnvelopeToJson and parse back to the same values.
+// (libmanifest/src/attestation/dsse.cc and attestation/statement.cc; spec/attestation.md). The
+// input is JSON, tried as an envelope and as a Statement payload. An envelope that parses must
+// survive EnvelopeToJson and parse back to the same values.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>

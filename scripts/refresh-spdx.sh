@@ -1,5 +1,5 @@
 #!/bin/sh
-# Regenerates libmanifest/src/spdx_list.inc, the pinned SPDX License List that
+# Regenerates libmanifest/src/spdx/license_list.inc, the pinned SPDX License List that
 # libmanifest compiles in (spec/license.md, "The pinned list").
 #
 # Source: the JSON files of Debian's packages node-spdx-license-ids and
@@ -8,14 +8,14 @@
 # list is identified by the two package versions.
 #
 # Usage: scripts/refresh-spdx.sh [OUTPUT]
-#   OUTPUT defaults to libmanifest/src/spdx_list.inc in this checkout.
+#   OUTPUT defaults to libmanifest/src/spdx/license_list.inc in this checkout.
 #   SPDX_LICENSE_IDS_DIR and SPDX_EXCEPTIONS_DIR override the package folders.
 # The output depends only on the input files and is written atomically; running
 # the script twice gives the same bytes. Commit the result.
 set -eu
 
 here=$(cd "$(dirname "$0")/.." && pwd)
-out=${1:-"$here/libmanifest/src/spdx_list.inc"}
+out=${1:-"$here/libmanifest/src/spdx/license_list.inc"}
 ids_dir=${SPDX_LICENSE_IDS_DIR:-/usr/share/nodejs/spdx-license-ids}
 exc_dir=${SPDX_EXCEPTIONS_DIR:-/usr/share/nodejs/spdx-exceptions}
 
@@ -98,7 +98,7 @@ print(f"""\
 //     index.json ({len(exceptions)} exception ids)
 // The packages do not record the SPDX License List release they were cut
 // from; the list is identified by the package versions in kSpdxListVersion.
-// Each array is sorted by byte value. Included by spdx_list.cc only.
+// Each array is sorted by byte value. Included by libmanifest/src/spdx/license_list.cc only.
 
 inline constexpr std::string_view kSpdxListVersion = "{version}";
 

@@ -123,7 +123,7 @@ int RunShell(const std::string& dir, const std::string& cmd, std::string* out = 
 }
 
 // The whole records in a checkpoint being written (lengths only, see
-// build_checkpoint.cc).
+// build/checkpoint.cc).
 size_t CheckpointRecords(const std::string& path) {
   std::string data = ReadAll(path);
   size_t pos = 8, count = 0;

@@ -1,4 +1,5 @@
 #include "dtm/container.h"
+#include "merkle/reference.h"
 
 #include <google/protobuf/stubs/logging.h>
 #include <gtest/gtest.h>
@@ -12,6 +13,8 @@
 
 namespace dtm {
 namespace {
+
+using internal::MerkleRootOf;
 
 using test::CraftedManifest;
 using test::CraftedOf;

@@ -1,4 +1,5 @@
 #include "dtm/merkle.h"
+#include "merkle/reference.h"
 
 #include <filesystem>
 #include <fstream>
@@ -12,6 +13,10 @@
 
 namespace dtm {
 namespace {
+
+using internal::MerkleConsistencyProof;
+using internal::MerkleInclusionProof;
+using internal::MerkleRootOf;
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;

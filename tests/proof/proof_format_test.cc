@@ -13,9 +13,12 @@
 #include "base/base64.h"
 #include "dtm/merkle.h"
 #include "dtm/proof.h"
+#include "merkle/reference.h"
 #include "proof/proof_test_util.h"
 
 namespace dtm {
+
+using internal::MerkleInclusionProof;
 
 using internal::Base64Decode;
 using internal::Base64Encode;

@@ -12,9 +12,13 @@
 #include "attestation/format.h"
 #include "base/base64.h"
 #include "dtm/merkle.h"
+#include "merkle/reference.h"
 #include "proof/proof_test_util.h"
 
 namespace dtm {
+
+using internal::MerkleInclusionProof;
+using internal::MerkleRootOf;
 
 using internal::Base64Decode;
 using internal::Base64Encode;

@@ -40,20 +40,6 @@ class MerkleRootBuilder {
   uint64_t size_ = 0;
 };
 
-// Root of a whole tree given all its leaf hashes (for tests and small trees).
-Sha256Digest MerkleRootOf(const std::vector<Sha256Digest>& leaf_hashes);
-
-// The audit path of leaf `index` in the tree over `leaf_hashes` (RFC 6962 2.1.1),
-// nearest sibling first. O(n) hashes. REQUIRES: index < leaf_hashes.size().
-std::vector<Sha256Digest> MerkleInclusionProof(const std::vector<Sha256Digest>& leaf_hashes,
-                                               uint64_t index);
-
-// The consistency proof (RFC 6962 2.1.2) that the tree over the first `size1` of
-// `leaf_hashes` is a prefix of the tree over all of them. Empty when size1 equals
-// the tree size. REQUIRES: 0 < size1 <= leaf_hashes.size().
-std::vector<Sha256Digest> MerkleConsistencyProof(const std::vector<Sha256Digest>& leaf_hashes,
-                                                 uint64_t size1);
-
 // Proves a few leaves of a tree too large to hold: given the tree size (known in
 // advance, e.g. from the manifest header) and target leaf indexes, it consumes the
 // leaf hashes of the whole tree in order, once, and yields the audit path of each
@@ -76,7 +62,7 @@ class MerkleStreamingProver {
   // REQUIRES: complete(). The audit path of targets()[i], nearest sibling first
   // (the same as MerkleInclusionProof gives).
   std::vector<Sha256Digest> Proof(size_t i) const;
-  // REQUIRES: complete(). The root of the tree (as MerkleRootOf).
+  // REQUIRES: complete(). The root of the tree.
   Sha256Digest Root() const;
 
  private:

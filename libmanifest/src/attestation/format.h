@@ -17,7 +17,7 @@
 
 namespace dtm::internal {
 
-// ---- DSSE envelope (dsse.cc)
+// ---- DSSE envelope (attestation/dsse.cc)
 
 // Parses a DSSE JSON envelope document: payload and sig in base64 (standard or
 // URL-safe), payloadType, 1 to kMaxSignatures signatures, keyid optional.
@@ -32,7 +32,7 @@ StatusOr<DsseEnvelope> EnvelopeFromJson(const nlohmann::json& value, std::string
 // (standard base64, members in that order).
 nlohmann::ordered_json EnvelopeToJson(const DsseEnvelope& envelope);
 
-// ---- Sigstore bundle (bundle.cc)
+// ---- Sigstore bundle (attestation/bundle.cc)
 
 struct Bundle {
   std::string media_type;
@@ -53,7 +53,7 @@ std::string SerializeBundle(const Bundle& bundle);
 // messageSignature instead of a dsseEnvelope, or a bad envelope.
 StatusOr<Bundle> ParseBundle(std::string_view json);
 
-// ---- In-toto Statement (statement.cc)
+// ---- In-toto Statement (attestation/statement.cc)
 
 struct Statement {
   std::string subject_name;  // subject[0].name: "<dataset>@<version>"
@@ -89,7 +89,7 @@ struct CheckFailure {
 std::optional<CheckFailure> CompareStatement(const Statement& statement,
                                              const ManifestIntegrity& manifest);
 
-// ---- Verification without the manifest (attestation_verify.cc)
+// ---- Verification without the manifest (attestation/verify.cc)
 
 // Runs the checks of VerifyAttestation that need no manifest, 1 to 8 of
 // spec/attestation.md ("Verification"): "bundle" to "certificate-validity". A

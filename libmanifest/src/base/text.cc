@@ -1,4 +1,4 @@
-// Helpers of text_util.h.
+// Helpers of base/text.h.
 #include "base/text.h"
 
 #include <algorithm>

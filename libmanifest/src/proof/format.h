@@ -1,5 +1,5 @@
-// Private: what the proof files share (proof_make.cc, proof_json.cc,
-// proof_verify.cc): the decoded form of a record and matching a query.
+// Private: what the proof files share (proof/make.cc, proof/json.cc,
+// proof/verify.cc): the decoded form of a record and matching a query.
 #pragma once
 
 #include <string>

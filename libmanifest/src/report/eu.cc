@@ -1,6 +1,6 @@
 // The EU AI Act public summary of training content (AI Office template, July
 // 2025): the header and section 1, "General information" (spec/report.md,
-// "eu-ai-act"). Sections 2 and 3 are in report_eu_sources.cc.
+// "eu-ai-act"). Sections 2 and 3 are in report/eu_sources.cc.
 #include <algorithm>
 
 #include "dtm/format.h"

@@ -1,4 +1,4 @@
-// The parts of the EU AI Act summary (report_eu.cc, report_eu_sources.cc).
+// The parts of the EU AI Act summary (report/eu.cc, report/eu_sources.cc).
 #pragma once
 
 #include "report/templates.h"
@@ -15,7 +15,7 @@ void AddSourceDescriptions(Document* doc, const std::string& label, const Source
 
 // Section 2, "List of data sources".
 void AddEuDataSources(Document* doc, const ManifestFacts& facts);
-// Sections 2.4 to 2.6 (report_eu_other.cc).
+// Sections 2.4 to 2.6 (report/eu_other.cc).
 void AddEuUserSyntheticOther(Document* doc, const ManifestFacts& facts);
 // Section 3, "Data processing aspects".
 void AddEuProcessing(Document* doc, const ManifestFacts& facts, const v1::ModelFile* model);

@@ -16,14 +16,14 @@ Document BuildEuAiAct(const ManifestFacts& facts, const v1::ModelFile* model,
 Document BuildAb2013(const ManifestFacts& facts, const std::string& generator);
 Document BuildOverview(const ManifestFacts& facts, const SignatureStatus& signature,
                        const std::string& generator);
-// The comparison page of WriteCompositionDiff (report_diff.cc).
+// The comparison page of WriteCompositionDiff (report/comparison.cc).
 Document BuildCompositionDiff(const v1::Header& before, const v1::Header& after,
                               const CompositionDiffOptions& options);
 
 // Renders `doc` in `format` and flushes; kIOError when `out` fails.
 Status WriteDocument(const Document& doc, ReportFormat format, std::ostream& out);
 
-// ---- Helpers shared by the templates (report_common.cc)
+// ---- Helpers shared by the templates (report/common.cc)
 
 using SourceList = std::vector<const SourceFacts*>;
 using SourcePredicate = std::function<bool(const v1::Source&)>;

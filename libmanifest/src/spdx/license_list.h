@@ -1,4 +1,4 @@
-// Lookups in the pinned SPDX License List (spdx_list.inc). Private to
+// Lookups in the pinned SPDX License List (license_list.inc). Private to
 // libmanifest; the public face is dtm/spdx.h. Thread-safe.
 #pragma once
 

@@ -1,0 +1,2 @@
+// Fixture: a public header of module low.
+#pragma once

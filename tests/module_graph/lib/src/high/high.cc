@@ -1,0 +1,3 @@
+// Fixture: module high uses low, as declared.
+#include "dtm/high.h"
+#include "low/detail.h"

@@ -1,0 +1,2 @@
+// Fixture: a private header of module low.
+#pragma once
