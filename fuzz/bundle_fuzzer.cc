@@ -21,7 +21,7 @@ bool SameBundle(const dtm::internal::Bundle& a, const dtm::internal::Bundle& b) 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  namespace at = dtm::attestation;
+  namespace at = dtm::internal;
   auto bundle = at::ParseBundle(dtm::fuzz::AsText(data, size));
   if (!bundle.ok()) return 0;
   (void)at::ParseStatement(bundle->envelope.payload);

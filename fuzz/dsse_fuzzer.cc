@@ -12,7 +12,7 @@
 #include "fuzz_util.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  namespace at = dtm::attestation;
+  namespace at = dtm::internal;
   const std::string_view input = dtm::fuzz::AsText(data, size);
   (void)at::ParseStatement(input);
   if (size <= 64) (void)at::ParseUtc(input);
