@@ -18,13 +18,6 @@ namespace dtm {
 
 namespace {
 
-std::string FolderOf(const std::string& path) {
-  size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  if (slash == 0) return "/";
-  return path.substr(0, slash);
-}
-
 Status Errno(const std::string& what) { return internal::ErrnoStatus(what, errno); }
 
 // A name for a temporary file in `folder`, beside `base`: ".BASE.tmp-XXXXXX".
@@ -78,8 +71,8 @@ StatusOr<std::unique_ptr<AtomicFileWriter>> AtomicFileWriter::Create(const std::
   auto impl = std::make_unique<Impl>();
   impl->path = path;
   impl->mode = mode;
-  impl->folder = FolderOf(path);
-  impl->base = path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1);
+  impl->folder = internal::ParentDirectory(path);
+  impl->base = internal::BaseName(path);
   // Unnamed where the file system can, and /proc can name it later.
   if (access("/proc/self/fd", X_OK) == 0) {
     impl->fd = open(impl->folder.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);

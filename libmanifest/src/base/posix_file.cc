@@ -53,8 +53,6 @@ Status ReadFull(int fd, void* data, size_t size, size_t* got, const std::string&
   return Status::Ok();
 }
 
-namespace {
-
 std::string ParentDirectory(const std::string& path) {
   const size_t slash = path.rfind('/');
   if (slash == std::string::npos) return ".";
@@ -66,8 +64,6 @@ std::string BaseName(const std::string& path) {
   const size_t slash = path.rfind('/');
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
-
-}  // namespace
 
 FileDescriptor::~FileDescriptor() {
   if (fd_ >= 0) ::close(fd_);

@@ -31,6 +31,11 @@ Status WriteAll(int fd, const void* data, size_t size, const std::string& path);
 // (also on failure). kIOError on a read error.
 Status ReadFull(int fd, void* data, size_t size, size_t* got, const std::string& path);
 
+// The folder that holds `path` ("." for a bare name, "/" for a top-level
+// entry) and its last component.
+std::string ParentDirectory(const std::string& path);
+std::string BaseName(const std::string& path);
+
 // An open file descriptor, closed on destruction. Move-only.
 class FileDescriptor {
  public:
