@@ -38,6 +38,13 @@ class Sha256 {
 // SHA-256 of `data`. Thread-safe (uses a thread-local Sha256).
 Sha256Digest Sha256Of(std::string_view data);
 
+// HMAC-SHA256 (RFC 2104) of `data` under `key`. Thread-safe.
+Sha256Digest HmacSha256(std::string_view key, std::string_view data);
+
+// Fills `out` with `size` bytes from the system's cryptographic random number
+// generator; kInternal if it cannot.
+Status RandomBytes(void* out, size_t size);
+
 // Lower-case hex of bytes.
 std::string ToHex(const void* data, size_t len);
 inline std::string ToHex(const Sha256Digest& d) { return ToHex(d.data(), d.size()); }

@@ -57,10 +57,14 @@ struct FileIdentity {
   int64_t mtime_ns = 0;  // modification time, ns since 1970
 };
 
-// Stats `path` relative to the folder `dir_fd` (AT_FDCWD: the working folder;
-// ignored when `path` is absolute) without following a final symbolic link.
-// Errors name `name`, as HashFile's do: kNotFound, kInvalidArgument (not a
-// regular file), kIOError.
+// Stats `path` relative to the folder `dir_fd` without following a symbolic
+// link. With AT_FDCWD (or an absolute `path`) only a final link is refused, as
+// HashFile does. With a folder descriptor and a relative `path`, the path is
+// resolved strictly beneath that folder: a link at any component, or "..", is
+// refused, so a folder of the tree swapped for a link while it is read leads
+// nowhere outside it. Errors name `name`, as HashFile's do: kNotFound,
+// kInvalidArgument (not a regular file; a link in the way; a path that leads
+// outside `dir_fd`), kIOError.
 StatusOr<FileIdentity> StatRegularFileAt(int dir_fd, const char* path, const std::string& name);
 
 // HashFile for `path` relative to `dir_fd` (as StatRegularFileAt), errors naming

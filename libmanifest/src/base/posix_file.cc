@@ -1,8 +1,12 @@
 #include "base/posix_file.h"
 
 #include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <utility>
@@ -51,6 +55,90 @@ Status ReadFull(int fd, void* data, size_t size, size_t* got, const std::string&
     *got += static_cast<size_t>(n);
   }
   return Status::Ok();
+}
+
+namespace {
+
+// OpenBeneath without openat2: each folder component is opened with
+// O_NOFOLLOW | O_DIRECTORY from the one before, so a link anywhere fails with
+// ELOOP (or ENOTDIR) instead of being followed.
+int OpenBeneathByComponents(int dir_fd, const char* rel, int flags) {
+  std::string_view rest(rel);
+  if (rest.empty() || rest.front() == '/') {
+    errno = rest.empty() ? ENOENT : EXDEV;
+    return -1;
+  }
+  FileDescriptor held;
+  int at = dir_fd;
+  for (;;) {
+    const size_t slash = rest.find('/');
+    const std::string name(rest.substr(0, slash));
+    if (name == "..") {
+      errno = EXDEV;
+      return -1;
+    }
+    if (slash == std::string_view::npos) {
+      return ::openat(at, name.c_str(), flags | O_NOFOLLOW | O_CLOEXEC);
+    }
+    rest.remove_prefix(slash + 1);
+    if (name.empty() || name == ".") continue;
+    const int next = ::openat(at, name.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (next < 0) return -1;
+    held = FileDescriptor(next);
+    at = next;
+  }
+}
+
+}  // namespace
+
+int OpenBeneath(int dir_fd, const char* rel, int flags) {
+  struct open_how how = {};
+  how.flags = static_cast<uint64_t>(flags | O_NOFOLLOW | O_CLOEXEC);
+  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+  static std::atomic<bool> without_openat2{false};
+  if (without_openat2.load(std::memory_order_relaxed)) {
+    return OpenBeneathByComponents(dir_fd, rel, flags);
+  }
+  // EAGAIN: a concurrent rename kept the kernel from proving the result is
+  // beneath `dir_fd`; trying again is what openat2(2) asks for.
+  for (int attempt = 0; attempt < 64; ++attempt) {
+    const long fd = ::syscall(SYS_openat2, dir_fd, rel, &how, sizeof how);
+    if (fd >= 0) return static_cast<int>(fd);
+    if (errno == EINTR || errno == EAGAIN) continue;
+    // ENOSYS: a kernel before 5.6; EPERM: a seccomp filter that refuses it.
+    if (errno != ENOSYS && errno != EPERM) return -1;
+    without_openat2.store(true, std::memory_order_relaxed);
+    return OpenBeneathByComponents(dir_fd, rel, flags);
+  }
+  return -1;
+}
+
+Status CreateFileExclusively(const std::string& path, std::string_view contents, mode_t mode) {
+  std::string name = ParentDirectory(path) + "/." + BaseName(path) + ".new-XXXXXX";
+  FileDescriptor fd(::mkostemp(name.data(), O_CLOEXEC));
+  if (fd.get() < 0) return ErrnoStatus(name, "cannot create temporary file", errno);
+  Status written = WriteAll(fd.get(), contents.data(), contents.size(), name);
+  if (written.ok() && (::fchmod(fd.get(), mode) != 0 || ::fsync(fd.get()) != 0)) {
+    written = ErrnoStatus(name, "cannot write", errno);
+  }
+  if (written.ok()) written = fd.Close(name);
+  // link(2) never replaces what is at `path`, and does not follow a link there.
+  if (written.ok() && ::link(name.c_str(), path.c_str()) != 0) {
+    written = errno == EEXIST ? Status::InvalidArgument(path, "already exists")
+                              : ErrnoStatus(path, "cannot create", errno);
+  }
+  ::unlink(name.c_str());
+  return written;
+}
+
+Status MakeFolders(const std::string& path, mode_t mode) {
+  for (size_t end = path.find('/', 1);; end = path.find('/', end + 1)) {
+    const std::string prefix = path.substr(0, end);
+    if (::mkdir(prefix.c_str(), mode) != 0 && errno != EEXIST) {
+      return ErrnoStatus(prefix, "cannot create folder", errno);
+    }
+    if (end == std::string::npos) return Status::Ok();
+  }
 }
 
 std::string ParentDirectory(const std::string& path) {

@@ -31,6 +31,29 @@ Status WriteAll(int fd, const void* data, size_t size, const std::string& path);
 // (also on failure). kIOError on a read error.
 Status ReadFull(int fd, void* data, size_t size, size_t* got, const std::string& path);
 
+// Opens `rel` (a relative, "/"-separated path) strictly beneath the folder
+// `dir_fd`: no component may be a symbolic link, "..", or absolute, so nothing
+// outside `dir_fd` is reached however the tree changes meanwhile (a folder
+// swapped for a link is refused, not followed). `flags` as for openat(2);
+// O_NOFOLLOW and O_CLOEXEC are always added. With O_PATH, a symbolic link as
+// the last component is opened itself (the caller's fstat sees S_ISLNK).
+// Uses openat2(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS) and, where the kernel
+// lacks it, opens one component at a time with O_NOFOLLOW. Returns the
+// descriptor, or -1 with errno: ELOOP for a link in the way, EXDEV for a
+// path that would leave `dir_fd`.
+int OpenBeneath(int dir_fd, const char* rel, int flags);
+
+// Creates `path` holding `contents` with `mode`, all at once: the bytes go to
+// a temporary file in the same folder, which is then linked to `path`, so no
+// reader ever sees a partial file and an existing `path` (a file or a link)
+// is never replaced or followed. kInvalidArgument "PATH: already exists" when
+// something is at `path`; kIOError otherwise.
+Status CreateFileExclusively(const std::string& path, std::string_view contents, mode_t mode);
+
+// Creates the folder `path` and its missing parents with `mode` (the folders
+// that exist are left as they are). kIOError naming the first that fails.
+Status MakeFolders(const std::string& path, mode_t mode);
+
 // The folder that holds `path` ("." for a bare name, "/" for a top-level
 // entry) and its last component.
 std::string ParentDirectory(const std::string& path);

@@ -28,7 +28,6 @@ using internal::FindPathCollisions;
 using internal::HashFilesInParallel;
 using internal::HashTask;
 using internal::ListFilesInParallel;
-using internal::OpenTaskRoot;
 using internal::ParallelHashOptions;
 using internal::PathCollision;
 using internal::PathCollisions;
@@ -83,19 +82,15 @@ Status FirstFileError(std::vector<std::pair<size_t, Status>> errors) {
 // Stats (where the walk left it) and hashes every task, and stores sizes and
 // digests into the selected files. Takes digests from the checkpoint where the
 // file is unchanged, hashes the rest, records each new digest in the checkpoint.
-Status HashSelection(FileSelection* sel, const std::string& root, const BuildOptions& options,
-                     BuildCheckpoint* checkpoint, BuildResult* result) {
+Status HashSelection(FileSelection* sel, const BuildOptions& options, BuildCheckpoint* checkpoint,
+                     BuildResult* result) {
   ParallelHashOptions ho;
   ho.jobs = options.jobs;
   ho.phase = "hashing";
   ho.progress = options.progress;
   ho.cancel = options.cancel;
-  internal::FileDescriptor root_fd;
-  if (!sel->tasks.empty()) {
-    // Tasks are opened relative to the root: fewer path lookups per file.
-    DTM_ASSIGN_OR_RETURN(root_fd, OpenTaskRoot(root));
-    ho.dir_fd = root_fd.get();
-  }
+  // Tasks are opened beneath the root the walk read, never by their names.
+  ho.dir_fd = sel->root_fd.get();
   std::mutex mu;
   std::vector<std::pair<size_t, Status>> errors;
   DTM_RETURN_IF_ERROR(ListFilesInParallel(
@@ -106,7 +101,7 @@ Status HashSelection(FileSelection* sel, const std::string& root, const BuildOpt
   std::vector<HashTask> todo;
   std::vector<size_t> todo_index;  // todo[k] is sel->tasks[todo_index[k]]
   for (size_t i = 0; i < sel->tasks.size(); ++i) {
-    if (const FileDigest* d = checkpoint->Lookup(sel->tasks[i].open_path)) {
+    if (const FileDigest* d = checkpoint->Lookup(sel->tasks[i].open_path, sel->tasks[i].listed)) {
       digests[i] = d->sha256;
       ++result->files_resumed;
     } else {
@@ -237,7 +232,7 @@ StatusOr<BuildResult> BuildManifest(const BuildSpec& spec, const BuildOptions& o
                        SelectFiles(spec, root, output_path, options.follow_symlinks));
   DTM_ASSIGN_OR_RETURN(auto checkpoint, BuildCheckpoint::Open(BuildCheckpoint::PathFor(output_path),
                                                               options.resume));
-  DTM_RETURN_IF_ERROR(HashSelection(&sel, root, options, checkpoint.get(), &result));
+  DTM_RETURN_IF_ERROR(HashSelection(&sel, options, checkpoint.get(), &result));
   DTM_RETURN_IF_ERROR(SortSelection(spec, &sel));
   PathCollisions collisions = FindPathCollisions(
       sel.files.size(), [&](size_t i) { return sel.PathOf(sel.files[i]); },

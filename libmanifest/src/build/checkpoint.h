@@ -2,8 +2,11 @@
 // of the files hashed so far, appended beside the output as they complete, so
 // that `dtm build --resume` after a crash or an interrupt re-hashes only what
 // was not done. A checkpoint is a cache: a digest is reused only for a file
-// whose path, size and modification time (ns) are unchanged, and a damaged or
-// torn tail is ignored, never trusted.
+// whose path, size and modification time (ns) are unchanged, and only from a
+// record authenticated with the user's checkpoint key (HMAC-SHA256; the key
+// lives outside the checkpoint, in the user's state folder), so whoever can
+// write the checkpoint but not the key cannot make a build record a digest it
+// did not compute. A damaged, forged or torn tail is ignored, never trusted.
 #pragma once
 
 #include <condition_variable>
@@ -25,18 +28,28 @@ class BuildCheckpoint {
   // The checkpoint of the manifest at `output_path`.
   static std::string PathFor(const std::string& output_path);
 
+  // The file that holds the checkpoint key: $XDG_STATE_HOME/dtm/checkpoint.key,
+  // else $HOME/.local/state/dtm/checkpoint.key; "" when neither is set.
+  static std::string KeyPath();
+
   // Opens the checkpoint at `path` for appending. With `resume`, first loads
-  // the entries it holds (a missing file is an empty checkpoint); without, any
-  // old checkpoint is discarded. kIOError naming `path` if it cannot be written.
-  static StatusOr<std::unique_ptr<BuildCheckpoint>> Open(const std::string& path, bool resume);
+  // the entries it holds that the key authenticates (a missing file is an
+  // empty checkpoint); without, any old checkpoint is discarded. A link or
+  // another non-file at `path` is replaced, never followed. The key comes from
+  // `key_path` (KeyPath() when empty) and is created there if missing.
+  // Without `resume`, a key that cannot be had only means that nothing is
+  // recorded; with it, it is an error naming the key file. kIOError naming
+  // `path` if the checkpoint cannot be written.
+  static StatusOr<std::unique_ptr<BuildCheckpoint>> Open(const std::string& path, bool resume,
+                                                         const std::string& key_path = "");
   ~BuildCheckpoint();
   BuildCheckpoint(const BuildCheckpoint&) = delete;
   BuildCheckpoint& operator=(const BuildCheckpoint&) = delete;
 
-  // The recorded digest of `open_path` if the file still has the recorded size
-  // and modification time (it is stat'ed now); nullptr otherwise.
-  // Not thread-safe against Record.
-  const FileDigest* Lookup(const std::string& open_path) const;
+  // The recorded digest of `open_path` if `now` (the file's stat, made since
+  // the checkpoint was loaded) has the recorded size and modification time;
+  // nullptr otherwise. Not thread-safe against Record.
+  const FileDigest* Lookup(const std::string& open_path, const FileIdentity& now) const;
   size_t loaded() const { return entries_.size(); }
 
   // Appends a hashed file. Thread-safe. Buffered and written out by a
@@ -48,14 +61,16 @@ class BuildCheckpoint {
   void Remove();
 
  private:
-  BuildCheckpoint(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
+  BuildCheckpoint(std::string path, int fd, std::string key)
+      : path_(std::move(path)), fd_(fd), key_(std::move(key)) {}
   Status Load();
   Status FlushLocked();
   void StartFlusher();
   void StopFlusher();
 
   std::string path_;
-  int fd_;
+  int fd_;           // -1: nothing is recorded (no key)
+  std::string key_;  // the checkpoint key
   std::unordered_map<std::string, FileDigest> entries_;
   std::mutex mu_;
   std::string buffer_;

@@ -173,6 +173,8 @@ Status SelectOnDisk(const BuildSpec& spec, const std::string& root, const Output
     }
     return false;
   };
+  DTM_ASSIGN_OR_RETURN(sel->root_fd, OpenTaskRoot(root));
+  wo.root_fd = sel->root_fd.get();
   DTM_RETURN_IF_ERROR(WalkTree(root, wo, descend, visit).WithContext("data root '" + root + "'"));
 
   for (size_t k = 0; k < patterns.size(); ++k) {

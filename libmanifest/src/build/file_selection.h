@@ -33,6 +33,9 @@ struct FileSelection {
   std::vector<SelectedFile> files;
   std::string paths;            // every SelectedFile's path bytes, back to back
   std::vector<HashTask> tasks;  // files on disk to hash, each once; mostly not yet stat'ed
+  // The data root the walk read, which tasks are opened beneath (-1 when no
+  // source has patterns and nothing was walked).
+  FileDescriptor root_fd;
 
   std::string_view PathOf(const SelectedFile& f) const {
     return std::string_view(paths).substr(f.path_offset, f.path_len);

@@ -1,6 +1,8 @@
 // SHA-256 over OpenSSL EVP, and hex conversion of digests.
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -73,6 +75,24 @@ Sha256Digest Sha256::Peek() const {
   CheckOpenSsl(EVP_DigestFinal_ex(copy.get(), d.data(), &len), "EVP_DigestFinal_ex");
   CheckOpenSsl(len == d.size(), "EVP_DigestFinal_ex length");
   return d;
+}
+
+Sha256Digest HmacSha256(std::string_view key, std::string_view data) {
+  Sha256Digest out{};
+  unsigned int len = 0;
+  const unsigned char* mac =
+      HMAC(Sha256Md(), key.data(), static_cast<int>(key.size()),
+           reinterpret_cast<const unsigned char*>(data.data()), data.size(), out.data(), &len);
+  CheckOpenSsl(mac != nullptr && len == out.size(), "HMAC");
+  return out;
+}
+
+Status RandomBytes(void* out, size_t size) {
+  if (size > static_cast<size_t>(INT32_MAX) ||
+      RAND_bytes(static_cast<unsigned char*>(out), static_cast<int>(size)) != 1) {
+    return Status::Internal("the random number generator failed");
+  }
+  return Status::Ok();
 }
 
 Sha256Digest Sha256Of(std::string_view data) {

@@ -16,22 +16,33 @@ namespace dtm {
 using internal::ErrnoStatus;
 using internal::ReadRetrying;
 
-using internal::ErrnoStatus;
-using internal::ReadRetrying;
-
 namespace {
+
+// Opens `path` as the contract of HashFileAt says: beneath `dir_fd` with no
+// link at any component, or (AT_FDCWD, an absolute path) with no final link.
+int OpenNoFollow(int dir_fd, const char* path, int flags) {
+  if (dir_fd == AT_FDCWD || path[0] == '/') {
+    return ::openat(dir_fd, path, flags | O_CLOEXEC | O_NOFOLLOW);
+  }
+  return internal::OpenBeneath(dir_fd, path, flags);
+}
+
+Status OpenError(const std::string& name, const char* what, int err) {
+  if (err == ENOENT) return Status::NotFound(name, "no such file");
+  if (err == ELOOP) {
+    return Status::InvalidArgument(
+        name, "is a symbolic link, or a folder on its path is (links are not followed)");
+  }
+  if (err == EXDEV) return Status::InvalidArgument(name, "leads outside the data root");
+  return ErrnoStatus(name, what, err);
+}
 
 StatusOr<int> OpenRegularFileAt(int dir_fd, const char* path, const std::string& name) {
   // O_NONBLOCK: opening a FIFO must not wait for a writer. It has no effect on
   // reads of a regular file.
-  const int fd = ::openat(dir_fd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+  const int fd = OpenNoFollow(dir_fd, path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
   if (fd >= 0) return fd;
-  const int err = errno;
-  if (err == ENOENT) return Status::NotFound(name, "no such file");
-  if (err == ELOOP) {
-    return Status::InvalidArgument(name, "is a symbolic link (links are not followed)");
-  }
-  return ErrnoStatus(name, "open", err);
+  return OpenError(name, "open", errno);
 }
 
 const char* FileTypeName(mode_t mode) {
@@ -91,10 +102,15 @@ StatusOr<FileDigest> HashFile(const std::string& path, std::string* buffer,
 
 StatusOr<FileIdentity> StatRegularFileAt(int dir_fd, const char* path, const std::string& name) {
   struct stat st;
-  if (::fstatat(dir_fd, path, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-    const int err = errno;
-    if (err == ENOENT) return Status::NotFound(name, "no such file");
-    return ErrnoStatus(name, "stat", err);
+  if (dir_fd == AT_FDCWD || path[0] == '/') {
+    if (::fstatat(dir_fd, path, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+      return OpenError(name, "stat", errno);
+    }
+  } else {
+    // O_PATH opens a final link itself, which the checks below refuse.
+    const internal::FileDescriptor fd(internal::OpenBeneath(dir_fd, path, O_PATH));
+    if (fd.get() < 0) return OpenError(name, "stat", errno);
+    if (::fstat(fd.get(), &st) != 0) return ErrnoStatus(name, "stat", errno);
   }
   if (S_ISLNK(st.st_mode)) {
     return Status::InvalidArgument(name, "is a symbolic link (links are not followed)");

@@ -20,8 +20,9 @@ namespace dtm::internal {
 
 struct HashTask {
   std::string open_path;  // the file to read; errors name it
-  // open_path.substr(at_offset) is what is opened, relative to
-  // ParallelHashOptions::dir_fd (0 with an absolute open_path: all of it).
+  // open_path.substr(at_offset) is what is opened, beneath
+  // ParallelHashOptions::dir_fd with no link at any component (0 with an
+  // absolute open_path and AT_FDCWD: all of it).
   uint32_t at_offset = 0;
   // Whether `listed` holds the file's stat from its listing. Its size is used
   // for scheduling and progress (and is 0 until the task is listed).

@@ -18,10 +18,12 @@ namespace dtm::internal {
 struct WalkEntry {
   enum class Type { kRegular, kSymlink, kOther };
   Type type = Type::kOther;
-  std::string rel_path;   // relative to the root, "/"-separated, as the bytes on disk
-  std::string open_path;  // what to open to read it (the resolved target for followed links)
-  // open_path.substr(at_offset) is open_path relative to the walk's root
-  // folder (0 when it is not under it that way: a followed link's target).
+  std::string rel_path;  // relative to the root, "/"-separated, as the bytes on disk
+  // The file's absolute name (the resolved target for followed links), for
+  // messages; open_path.substr(at_offset) is the same file relative to the
+  // root, which is what must be opened: beneath the root's descriptor with no
+  // link at any component (OpenBeneath, HashFileAt), never by open_path.
+  std::string open_path;
   uint32_t at_offset = 0;
   // For kRegular: whether `listed` holds the file's stat (see
   // WalkOptions::defer_regular_stat).
@@ -44,12 +46,20 @@ struct WalkOptions {
   // (ListFilesInParallel), and the walk itself costs one system call per
   // folder instead of one per file. Entries of unknown type are still stat'ed.
   bool defer_regular_stat = false;
+  // The root's descriptor (OpenTaskRoot), which the caller opens the reported
+  // files relative to; the walk checks that it is the folder it reads. -1: the
+  // walk opens the root itself.
+  int root_fd = -1;
 };
 
 // Calls `descend(rel_dir)` before entering each folder below the root (return
 // false to skip it) and `visit(entry)` for every non-folder entry, in no
-// particular order. Stops at the first error of `visit` or of the walk itself
-// (unreadable folder: kIOError naming it; loop of followed links; depth > 256).
+// particular order. Every folder is read through a descriptor opened from its
+// parent's (or, for a followed link, from the root's) with no link followed,
+// so a folder swapped for a link while the walk runs fails the walk
+// (kVerificationFailed) instead of leading it outside the root. Stops at the first error of `visit`
+// or of the walk itself (unreadable folder: kIOError naming it; loop of followed links; depth >
+// 256).
 Status WalkTree(const std::string& root, const WalkOptions& options,
                 const std::function<bool(std::string_view rel_dir)>& descend,
                 const std::function<Status(const WalkEntry& entry)>& visit);
