@@ -64,8 +64,8 @@ class ContainerTest : public ::testing::Test {
   std::string Path(const std::string& name) const { return tmp_.Path(name); }
   std::vector<std::string> DirEntries() const { return tmp_.Names(); }
   StatusOr<v1::Header> Write(const std::string& path, const std::vector<v1::Record>& records,
-                             v1::Header header = {}) {
-    DTM_ASSIGN_OR_RETURN(auto writer, ManifestWriter::Create(path));
+                             v1::Header header = {}, const ContainerLimits& limits = {}) {
+    DTM_ASSIGN_OR_RETURN(auto writer, ManifestWriter::Create(path, limits));
     for (const v1::Record& r : records) DTM_RETURN_IF_ERROR(writer->Add(r));
     return writer->Finish(header);
   }
@@ -85,10 +85,10 @@ class ContainerTest : public ::testing::Test {
 
 // Round trips N records and checks everything a reader can see.
 void RoundTrip(ContainerTest* t, const std::string& path, const std::vector<v1::Record>& records,
-               uint64_t expected_frames) {
+               uint64_t expected_frames, const ContainerLimits& limits = {}) {
   v1::Header given;
   given.mutable_dataset()->set_name("rt");
-  auto written = t->Write(path, records, given);
+  auto written = t->Write(path, records, given, limits);
   ASSERT_TRUE(written.ok()) << written.status().ToString();
   std::vector<Sha256Digest> leaves;
   for (const v1::Record& r : records) leaves.push_back(MerkleLeafHash(SerializeDeterministic(r)));
@@ -117,7 +117,7 @@ void RoundTrip(ContainerTest* t, const std::string& path, const std::vector<v1::
   EXPECT_EQ(test::GetU64(file, file.size() - 48), expected_frames);
   EXPECT_EQ(test::GetU64(file, file.size() - 56), records.size());
 
-  auto check = CheckManifest(path);
+  auto check = CheckManifest(path, limits);
   ASSERT_TRUE(check.ok()) << check.status().ToString();
   EXPECT_EQ(check->records, records.size());
   EXPECT_EQ(check->merkle_root, MerkleRootOf(leaves));
@@ -143,18 +143,31 @@ TEST_F(ContainerTest, RoundTripManyFramesByCount) {
 }
 
 TEST_F(ContainerTest, RoundTripManyFramesByBytes) {
-  // Sources with ~300 KB descriptions: a frame closes before passing 1 MiB, and
-  // a record larger than that gets a frame of its own.
+  // Sources with ~300 KB descriptions (of letters that do not repeat, so that
+  // frames compress as real ones do): a frame closes before passing 1 MiB,
+  // and a record larger than that gets a frame of its own. Sources this large
+  // need limits above the defaults.
+  uint32_t seed = 1;
+  auto letters = [&](size_t n) {
+    std::string text(n, ' ');
+    for (char& c : text) {
+      seed = seed * 1103515245u + 12345u;
+      c = static_cast<char>('a' + (seed >> 16) % 26);
+    }
+    return text;
+  };
   std::vector<v1::Record> records;
   for (int i = 0; i < 7; ++i) {
     v1::Record r = MakeSource("s" + std::to_string(i));
-    r.mutable_source()->set_description(std::string(300000, static_cast<char>('a' + i)));
+    r.mutable_source()->set_description(letters(300000));
     records.push_back(r);
   }
   v1::Record big = MakeSource("z");
-  big.mutable_source()->set_description(std::string(1500000, 'z'));
+  big.mutable_source()->set_description(letters(1500000));
   records.push_back(big);
-  RoundTrip(this, Path("big.dtm"), records, 4);  // 3 + 3 + 1 + 1
+  ContainerLimits limits;
+  limits.max_source_record_bytes = 2u << 20;
+  RoundTrip(this, Path("big.dtm"), records, 4, limits);  // 3 + 3 + 1 + 1
 }
 
 TEST_F(ContainerTest, WriterIsDeterministic) {
@@ -517,8 +530,15 @@ TEST_F(ContainerTest, CheckManifestComparesHeaderWithRecords) {
     WriteBytes(x, m.Build());
     return CheckManifest(x).status();
   };
-  ExpectError(check_with([](v1::Header* h) { h->set_record_count(4); }), StatusCode::kCorruption,
-              x + ": header.record_count is 4 but the records give 5");
+  // Fewer records announced than a frame holds: refused before the frame is
+  // decompressed (a reader does no more work than the header announces).
+  const Status fewer = check_with([](v1::Header* h) { h->set_record_count(4); });
+  EXPECT_EQ(fewer.code(), StatusCode::kCorruption);
+  EXPECT_TRUE(fewer.message().ends_with(
+      ": frame 0: its 5 records make more than the 4 of header.record_count"))
+      << fewer.ToString();
+  ExpectError(check_with([](v1::Header* h) { h->set_record_count(6); }), StatusCode::kCorruption,
+              x + ": header.record_count is 6 but the records give 5");
   ExpectError(check_with([](v1::Header* h) { h->mutable_totals()->set_bytes(100); }),
               StatusCode::kCorruption, x + ": header.totals.bytes is 100 but the records give 68");
   ExpectError(check_with([](v1::Header* h) { h->mutable_totals()->set_hours(0.5); }),
@@ -559,7 +579,15 @@ TEST_F(ContainerTest, CheckManifestAppliesRecordRules) {
   WriteBytes(x, CraftedOf(records).Build());
   ExpectError(CheckManifest(x, limits).status(), StatusCode::kLimitExceeded,
               x + ": record 1: source 'b': more than 1 sources");
+  // An empty record is refused by the reader; a record of an unknown kind (a
+  // field this schema does not have) by the record rules.
   records = {v1::Record()};
+  WriteBytes(x, CraftedOf(records).Build());
+  ExpectError(CheckManifest(x).status(), StatusCode::kCorruption,
+              x + ": frame 0: record 0: length is 0 (a record is not empty)");
+  v1::Record unknown;
+  unknown.GetReflection()->MutableUnknownFields(&unknown)->AddVarint(99, 0);
+  records = {unknown};
   WriteBytes(x, CraftedOf(records).Build());
   ExpectError(CheckManifest(x).status(), StatusCode::kCorruption,
               x + ": record 0: record has no kind (neither source nor file)");

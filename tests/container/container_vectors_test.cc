@@ -249,6 +249,20 @@ std::vector<InvalidVector> InvalidVectors(const std::string& minimal) {
       at(crafted_frame0) + "frame 0: uncompressed size 67108864 exceeds limit 8388608");
   add("bomb-content-size.dtm", CraftedWithFrame(records, bomb, 1000, 5).Build(), C::kCorruption,
       at(zstd0) + "frame 0: zstd content size 67108864 does not match the uncompressed size 1000");
+  // 8 MiB of zeros, within every size limit, compressed more than 256 times:
+  // refused before decompressing (work per input byte is bounded).
+  {
+    const std::string ratio_bomb = ZeroBombFrame(8u << 20);
+    add("bomb-ratio.dtm", CraftedWithFrame(records, ratio_bomb, 8u << 20, 5).Build(),
+        C::kLimitExceeded,
+        at(crafted_frame0) + "frame 0: uncompressed size 8388608 is more than 256 times the " +
+            "compressed size " + std::to_string(ratio_bomb.size()));
+  }
+  // A frame with more records than the header announces: refused before
+  // decompressing it.
+  add("frame-records-past-header.dtm",
+      CraftedBytes(records, {}, [](v1::Header* h) { h->set_record_count(4); }), C::kCorruption,
+      at(crafted_frame0) + "frame 0: its 5 records make more than the 4 of header.record_count");
   // A frame that declares a 1 GiB window (descriptor 0xA0: window log 30).
   add("bomb-window.dtm",
       CraftedWithFrame(records, RawZstdFrameWithWindow("x", 0xA0, true), 1, 1).Build(),
@@ -263,6 +277,10 @@ std::vector<InvalidVector> InvalidVectors(const std::string& minimal) {
     add("record-length-oversized.dtm",
         CraftedWithFrame(records, RawZstdFrame(payload, payload.size()), payload.size(), 1).Build(),
         C::kLimitExceeded, "frame 0: record 0: length 4194305 exceeds limit 4194304");
+    const std::string empty = test::Varint(0);
+    add("record-empty.dtm",
+        CraftedWithFrame(records, RawZstdFrame(empty, empty.size()), empty.size(), 1).Build(),
+        C::kCorruption, "frame 0: record 0: length is 0 (a record is not empty)");
     const std::string past = test::Varint(100) + "x";
     add("record-length-past-frame.dtm",
         CraftedWithFrame(records, RawZstdFrame(past, past.size()), past.size(), 1).Build(),
@@ -337,7 +355,7 @@ std::vector<InvalidVector> InvalidVectors(const std::string& minimal) {
         "record 3: duplicate file 'novels/a.txt' of source 'books'");
     r = records;
     r.push_back(r[0]);
-    add("source-after-files.dtm", CraftedBytes(r, records), C::kCorruption,
+    add("source-after-files.dtm", CraftedBytes(r, r), C::kCorruption,
         "record 5: source 'books' after the files (sources come first)");
     r = records;
     r[2].mutable_file()->set_path("../etc/passwd");

@@ -176,14 +176,14 @@ TEST(DiffFilesTest, InconsistentManifestsAreCorrupt) {
          h.mutable_totals()->set_bytes(h.totals().bytes() + 1);
          m->header = test::SerializeDeterministic(h);
        },
-       "header.totals does not match the records"},
+       "header.totals.bytes is 69 but the records give 68"},
       {"merkle root",
        [&](test::CraftedManifest* m) {
          v1::Header h = test::HeaderFor(records);
          h.set_merkle_root(std::string(32, '\x07'));
          m->header = test::SerializeDeterministic(h);
        },
-       "header.merkle_root does not match the records"},
+       "header.merkle_root is 0707070707070707070707070707070707070707070707070707070707070707 but the records give "},
       {"order",
        [&](test::CraftedManifest* m) {
          std::vector<v1::Record> swapped = records;

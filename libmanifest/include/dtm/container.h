@@ -33,7 +33,12 @@ struct ContainerLimits {
   uint32_t max_frame_bytes = 8u << 20;  // compressed and uncompressed bytes of one frame
   uint32_t max_frame_records = 1u << 20;
   uint32_t max_window_log = 23;  // zstd window of a frame: at most 2^max_window_log bytes
+  // A frame's uncompressed size is at most this many times its compressed
+  // size, which bounds the work a reader does per byte of input.
+  uint32_t max_compression_ratio = 256;
   uint64_t max_sources = kDefaultMaxSources;
+  uint64_t max_source_record_bytes = kDefaultMaxSourceRecordBytes;  // one Source record
+  uint64_t max_source_bytes = kDefaultMaxSourceBytes;  // all Source records of a manifest
 };
 
 // How the writer cuts records into frames (spec/container.md, "Writing"): it

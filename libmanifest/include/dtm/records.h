@@ -17,6 +17,9 @@ namespace dtm {
 inline constexpr size_t kMaxSourceIdBytes = 128;
 inline constexpr size_t kMaxPathBytes = 4096;
 inline constexpr uint64_t kDefaultMaxSources = 1u << 20;
+// What the sources of a manifest may take (encoded): readers keep every Source.
+inline constexpr uint64_t kDefaultMaxSourceRecordBytes = 256u << 10;
+inline constexpr uint64_t kDefaultMaxSourceBytes = 64u << 20;
 
 // OK when `id` matches [a-z0-9][a-z0-9._-]{0,127}; otherwise kInvalidArgument
 // saying what is wrong (the message does not repeat the id).
@@ -34,10 +37,15 @@ Status ValidateRelativePath(std::string_view path);
 // in stream order to Add(); read totals() and composition() at the end.
 //
 // Memory is one entry per source (at most max_sources), never per file.
+// Callers that keep the sources (reports, diff) rely on the byte limits.
 // Not thread-safe.
 class RecordSequence {
  public:
-  explicit RecordSequence(uint64_t max_sources = kDefaultMaxSources);
+  // A Source over max_source_record_bytes, or one that takes the sources'
+  // encoded sizes past max_source_bytes, is kLimitExceeded.
+  explicit RecordSequence(uint64_t max_sources = kDefaultMaxSources,
+                          uint64_t max_source_record_bytes = kDefaultMaxSourceRecordBytes,
+                          uint64_t max_source_bytes = kDefaultMaxSourceBytes);
 
   // Checks `record` as record number records() (0-based) and counts it. On
   // failure returns kInvalidArgument (a broken rule; kLimitExceeded for more
@@ -68,6 +76,9 @@ class RecordSequence {
                google::protobuf::RepeatedPtrField<v1::CompositionRow>* rows) const;
 
   uint64_t max_sources_;
+  uint64_t max_source_record_bytes_;
+  uint64_t max_source_bytes_;
+  uint64_t source_bytes_ = 0;  // encoded sizes of the sources so far
   uint64_t records_ = 0;
   // Sources in canonical order, so sorted by id.
   std::vector<SourceTally> sources_;

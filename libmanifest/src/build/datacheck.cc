@@ -5,6 +5,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "container/integrity.h"
 #include "dtm/container.h"
 #include "files/parallel_hash.h"
 #include "files/path_fold.h"
@@ -267,9 +268,10 @@ StatusOr<DataCheckReport> CheckDataAgainstManifest(const std::string& manifest_p
   DTM_ASSIGN_OR_RETURN(auto reader, ManifestReader::Open(manifest_path));
   checker.SetTotals(reader->header().totals().files(), reader->header().totals().bytes());
   DTM_RETURN_IF_ERROR(checker.ListDisk(data_root).WithContext("data root '" + data_root + "'"));
+  internal::IntegrityCheck check(manifest_path, ContainerLimits());
   v1::Record record;
   while (true) {
-    DTM_ASSIGN_OR_RETURN(bool more, reader->Next(&record));
+    DTM_ASSIGN_OR_RETURN(bool more, internal::NextChecked(*reader, check, &record));
     if (!more) break;
     if (record.has_file()) DTM_RETURN_IF_ERROR(checker.Check(record.file()));
   }

@@ -1,14 +1,10 @@
 // CheckManifest: spec/container.md, "Checking a manifest".
 #include <sstream>
 
-#include "dtm/container.h"
+#include "container/integrity.h"
 #include "dtm/merkle.h"
-#include "dtm/records.h"
-#include "merkle/background.h"
 
 namespace dtm {
-
-using internal::BackgroundMerkleRoot;
 
 namespace {
 
@@ -65,57 +61,84 @@ class FieldComparer {
 
 }  // namespace
 
-StatusOr<ManifestIntegrity> CheckManifest(const std::string& path, const ContainerLimits& limits) {
-  DTM_ASSIGN_OR_RETURN(std::unique_ptr<ManifestReader> reader, ManifestReader::Open(path, limits));
-  RecordSequence sequence(limits.max_sources);
-  BackgroundMerkleRoot merkle;  // interior nodes on another core
-  v1::Record record;
-  std::string_view bytes;
-  for (;;) {
-    DTM_ASSIGN_OR_RETURN(const bool more, reader->Next(&bytes));
-    if (!more) break;
-    const uint64_t index = reader->records_read() - 1;
-    merkle.AddLeafHash(MerkleLeafHash(bytes));
-    if (!record.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-      return Status::Corruption(path + ": record " + std::to_string(index) +
-                                ": not a valid dtm.v1.Record");
-    }
-    if (Status s = sequence.Add(record); !s.ok()) {
-      // A rule broken inside a file is damage to the file, not a bad argument.
-      if (s.code() == StatusCode::kInvalidArgument) return Status::Corruption(path, s.message());
-      return s.WithContext(path);
-    }
+namespace internal {
+
+IntegrityCheck::IntegrityCheck(const std::string& path, const ContainerLimits& limits)
+    : path_(path),
+      sequence_(limits.max_sources, limits.max_source_record_bytes, limits.max_source_bytes) {}
+
+Status IntegrityCheck::Add(const v1::Record& record, std::string_view bytes) {
+  return Add(record, MerkleLeafHash(bytes));
+}
+
+Status IntegrityCheck::Add(const v1::Record& record, const Sha256Digest& leaf_hash) {
+  if (Status s = sequence_.Add(record); !s.ok()) {
+    // A rule broken inside a file is damage to the file, not a bad argument.
+    if (s.code() == StatusCode::kInvalidArgument) return Status::Corruption(path_, s.message());
+    return s.WithContext(path_);
   }
+  merkle_.AddLeafHash(leaf_hash);
+  return Status::Ok();
+}
 
-  ManifestIntegrity result;
-  result.header = reader->header();
-  result.merkle_root = merkle.Root();
-  result.file_sha256 = reader->file_sha256();
-  result.records = reader->records_read();
-  const v1::Header& h = result.header;
-
-  FieldComparer cmp(path);
-  cmp.Compare("record_count", h.record_count(), result.records);
-  const v1::Totals totals = sequence.totals();
+Status IntegrityCheck::CheckHeader(const v1::Header& h) {
+  FieldComparer cmp(path_);
+  cmp.Compare("record_count", h.record_count(), sequence_.records());
+  const v1::Totals totals = sequence_.totals();
   cmp.Compare("totals.sources", h.totals().sources(), totals.sources());
   cmp.Compare("totals.files", h.totals().files(), totals.files());
   cmp.Compare("totals.bytes", h.totals().bytes(), totals.bytes());
   cmp.Compare("totals.tokens", h.totals().tokens(), totals.tokens());
   cmp.Compare("totals.documents", h.totals().documents(), totals.documents());
   cmp.Compare("totals.hours", h.totals().hours(), totals.hours());
-  const v1::Composition composition = sequence.composition();
+  const v1::Composition composition = sequence_.composition();
   cmp.CompareRows("by_use_class", h.composition().by_use_class(), composition.by_use_class());
   cmp.CompareRows("by_acquisition", h.composition().by_acquisition(), composition.by_acquisition());
   cmp.CompareRows("by_modality", h.composition().by_modality(), composition.by_modality());
   DTM_RETURN_IF_ERROR(cmp.status());
   if (h.merkle_root().size() != 32) {
-    return Status::Corruption(path + ": header.merkle_root is " +
+    return Status::Corruption(path_ + ": header.merkle_root is " +
                               std::to_string(h.merkle_root().size()) + " bytes, must be 32");
   }
-  if (h.merkle_root() != AsBytes(result.merkle_root)) {
-    return Status::Corruption(path + ": header.merkle_root is " + ToHex(h.merkle_root()) +
-                              " but the records give " + ToHex(result.merkle_root));
+  const Sha256Digest root = merkle_.Root();
+  if (h.merkle_root() != AsBytes(root)) {
+    return Status::Corruption(path_ + ": header.merkle_root is " + ToHex(h.merkle_root()) +
+                              " but the records give " + ToHex(root));
   }
+  return Status::Ok();
+}
+
+StatusOr<bool> NextChecked(ManifestReader& reader, IntegrityCheck& check, v1::Record* record) {
+  std::string_view bytes;
+  DTM_ASSIGN_OR_RETURN(const bool more, reader.Next(&bytes));
+  if (!more) {
+    DTM_RETURN_IF_ERROR(check.CheckHeader(reader.header()));
+    return false;
+  }
+  if (!record->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return Status::Corruption(reader.path() + ": record " +
+                              std::to_string(reader.records_read() - 1) +
+                              ": not a valid dtm.v1.Record");
+  }
+  DTM_RETURN_IF_ERROR(check.Add(*record, bytes));
+  return true;
+}
+
+}  // namespace internal
+
+StatusOr<ManifestIntegrity> CheckManifest(const std::string& path, const ContainerLimits& limits) {
+  DTM_ASSIGN_OR_RETURN(std::unique_ptr<ManifestReader> reader, ManifestReader::Open(path, limits));
+  internal::IntegrityCheck check(path, limits);
+  v1::Record record;
+  for (;;) {
+    DTM_ASSIGN_OR_RETURN(const bool more, internal::NextChecked(*reader, check, &record));
+    if (!more) break;
+  }
+  ManifestIntegrity result;
+  result.header = reader->header();
+  result.merkle_root = check.MerkleRoot();
+  result.file_sha256 = reader->file_sha256();
+  result.records = reader->records_read();
   return result;
 }
 

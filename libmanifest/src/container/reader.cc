@@ -217,7 +217,19 @@ Status ManifestReader::Impl::LoadFrame() {
   if (count > limits.max_frame_records) {
     return OverLimit(at, name + ": record count " + Num(count), limits.max_frame_records);
   }
+  if (uint64_t{size} > uint64_t{compressed_size} * limits.max_compression_ratio) {
+    return Status::LimitExceeded(path + ": offset " + Num(at) + ": " + name +
+                                 ": uncompressed size " + Num(size) + " is more than " +
+                                 Num(limits.max_compression_ratio) + " times the compressed size " +
+                                 Num(compressed_size));
+  }
   if (count == 0) return Corrupt(at, name + ": record count is 0");
+  // Checked before decompressing: a file cannot make its reader do more work
+  // than its header announces.
+  if (records_loaded + count > header.record_count()) {
+    return Corrupt(at, name + ": its " + Num(count) + " records make more than the " +
+                           Num(header.record_count()) + " of header.record_count");
+  }
   if (size < count) {
     return Corrupt(at, name + ": " + Num(count) + " records cannot fit in " + Num(size) + " bytes");
   }
@@ -294,6 +306,7 @@ Status ManifestReader::Impl::CheckRecordLengths(const std::string& name, uint32_
       case VarintResult::kNotMinimal:
         return Status::Corruption(where() + ": length is not a shortest-form varint");
     }
+    if (length == 0) return Status::Corruption(where() + ": length is 0 (a record is not empty)");
     if (length > limits.max_record_bytes) {
       return Status::LimitExceeded(where() + ": length " + Num(length) + " exceeds limit " +
                                    Num(limits.max_record_bytes));

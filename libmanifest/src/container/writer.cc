@@ -57,7 +57,10 @@ struct ManifestWriter::Impl {
   bool finished = false;
 
   Impl(std::string p, const ContainerLimits& l, const FramePolicy& f)
-      : path(std::move(p)), limits(l), policy(f), sequence(l.max_sources) {}
+      : path(std::move(p)),
+        limits(l),
+        policy(f),
+        sequence(l.max_sources, l.max_source_record_bytes, l.max_source_bytes) {}
 
   Status Usable() const {
     if (finished) return Status::InvalidArgument(path + ": the manifest is already finished");
@@ -112,6 +115,13 @@ Status ManifestWriter::Impl::FlushFrame() {
     return Status::LimitExceeded(path + ": frame " + std::to_string(frames) + " compresses to " +
                                  std::to_string(compressed) + " bytes, over the limit of " +
                                  std::to_string(limits.max_frame_bytes));
+  }
+  if (frame.size() > uint64_t{compressed} * limits.max_compression_ratio) {
+    return Status::LimitExceeded(path + ": frame " + std::to_string(frames) + " of " +
+                                 std::to_string(frame.size()) + " bytes compresses to " +
+                                 std::to_string(compressed) + ", more than " +
+                                 std::to_string(limits.max_compression_ratio) +
+                                 " times smaller (records this repetitive are refused)");
   }
   PutU32(out.data(), static_cast<uint32_t>(compressed));
   PutU32(out.data() + 4, static_cast<uint32_t>(frame.size()));

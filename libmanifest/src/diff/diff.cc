@@ -2,13 +2,13 @@
 #include "dtm/diff.h"
 
 #include <google/protobuf/arena.h>
-#include <google/protobuf/util/message_differencer.h>
 
 #include <algorithm>
 #include <map>
 #include <set>
 #include <unordered_map>
 
+#include "container/integrity.h"
 #include "diff/fields.h"
 #include "diff/sources.h"
 #include "dtm/merkle.h"
@@ -17,11 +17,7 @@
 
 namespace dtm {
 
-using internal::BackgroundMerkleRoot;
-
 namespace {
-
-using google::protobuf::util::MessageDifferencer;
 
 // One manifest read record by record, checked as CheckManifest checks it.
 // Next() reads a record's bytes; Take() or TakeSameAs() then checks and counts
@@ -42,7 +38,7 @@ class CheckedStream {
     DTM_ASSIGN_OR_RETURN(const bool more, reader_->Next(&bytes_));
     current_ = nullptr;
     if (!more) {
-      DTM_RETURN_IF_ERROR(CheckHeader());
+      DTM_RETURN_IF_ERROR(check_.CheckHeader(reader_->header()));
       return false;
     }
     return true;
@@ -86,39 +82,16 @@ class CheckedStream {
   static constexpr uint64_t kArenaRecords = 1024;
 
   CheckedStream(std::unique_ptr<ManifestReader> reader, const ContainerLimits& limits)
-      : reader_(std::move(reader)), sequence_(limits.max_sources) {}
+      : reader_(std::move(reader)), check_(reader_->path(), limits) {}
 
   Status Accept(const v1::Record* record) {
-    if (Status s = sequence_.Add(*record); !s.ok()) {
-      const std::string& path = reader_->path();
-      if (s.code() == StatusCode::kInvalidArgument) return Status::Corruption(path, s.message());
-      return s.WithContext(path);
-    }
-    merkle_.AddLeafHash(leaf_hash_);
+    DTM_RETURN_IF_ERROR(check_.Add(*record, leaf_hash_));
     current_ = record;
     return Status::Ok();
   }
 
-  Status CheckHeader() {
-    const v1::Header& h = reader_->header();
-    const char* field = nullptr;
-    if (h.record_count() != sequence_.records()) {
-      field = "record_count";
-    } else if (!MessageDifferencer::Equals(h.totals(), sequence_.totals())) {
-      field = "totals";
-    } else if (!MessageDifferencer::Equals(h.composition(), sequence_.composition())) {
-      field = "composition";
-    } else if (h.merkle_root() != AsBytes(merkle_.Root())) {
-      field = "merkle_root";
-    }
-    if (field == nullptr) return Status::Ok();
-    return Status::Corruption(reader_->path() + ": header." + field +
-                              " does not match the records (dtm verify names the difference)");
-  }
-
   std::unique_ptr<ManifestReader> reader_;
-  RecordSequence sequence_;
-  BackgroundMerkleRoot merkle_;  // interior nodes on another core
+  internal::IntegrityCheck check_;
   google::protobuf::Arena arena_;
   v1::Record* record_ = nullptr;         // in arena_
   const v1::Record* current_ = nullptr;  // the taken current record (this or the other's)

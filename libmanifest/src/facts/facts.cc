@@ -1,6 +1,7 @@
 // Reading the facts of a manifest for reports and policy checks.
 #include <algorithm>
 
+#include "container/integrity.h"
 #include "dtm/container.h"
 #include "dtm/facts.h"
 
@@ -36,10 +37,11 @@ StatusOr<ManifestFacts> ReadManifestFacts(const std::string& path) {
   ManifestFacts facts;
   facts.name = path;
   facts.header = reader->header();
+  internal::IntegrityCheck check(path, ContainerLimits());
   v1::Record record;
   while (true) {
     const uint64_t index = reader->records_read();
-    DTM_ASSIGN_OR_RETURN(bool more, reader->Next(&record));
+    DTM_ASSIGN_OR_RETURN(bool more, internal::NextChecked(*reader, check, &record));
     if (!more) break;
     DTM_RETURN_IF_ERROR(AddRecordToFacts(record, index, &facts));
   }

@@ -102,7 +102,11 @@ Status ValidateRelativePath(std::string_view path) {
   return Status::Ok();
 }
 
-RecordSequence::RecordSequence(uint64_t max_sources) : max_sources_(max_sources) {}
+RecordSequence::RecordSequence(uint64_t max_sources, uint64_t max_source_record_bytes,
+                               uint64_t max_source_bytes)
+    : max_sources_(max_sources),
+      max_source_record_bytes_(max_source_record_bytes),
+      max_source_bytes_(max_source_bytes) {}
 
 Status RecordSequence::Add(const v1::Record& record) {
   Status status;
@@ -137,6 +141,17 @@ Status RecordSequence::AddSource(const v1::Source& source) {
   if (sources_.size() >= max_sources_) {
     return Status::LimitExceeded(what + ": more than " + std::to_string(max_sources_) + " sources");
   }
+  const uint64_t bytes = source.ByteSizeLong();
+  if (bytes > max_source_record_bytes_) {
+    return Status::LimitExceeded(what + ": " + std::to_string(bytes) +
+                                 " bytes, over the limit of " +
+                                 std::to_string(max_source_record_bytes_) + " for a source");
+  }
+  if (source_bytes_ + bytes > max_source_bytes_) {
+    return Status::LimitExceeded(what + ": the sources take more than " +
+                                 std::to_string(max_source_bytes_) + " bytes");
+  }
+  source_bytes_ += bytes;
   if (source.name().empty()) return Status::InvalidArgument(what + ": name is empty");
   if (source.modality() == v1::MODALITY_UNSPECIFIED) {
     return Status::InvalidArgument(what + ": modality is unspecified");

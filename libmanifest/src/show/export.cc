@@ -1,6 +1,7 @@
 // dtm export: the manifest in the protobuf JSON mapping, streamed.
 #include <google/protobuf/util/json_util.h>
 
+#include "container/integrity.h"
 #include "dtm/summary.h"
 
 namespace dtm {
@@ -24,10 +25,11 @@ Status ExportManifest(const std::string& path, ExportFormat format, std::ostream
   DTM_RETURN_IF_ERROR(ToJson(reader->header(), &json));
   const bool lines = format == ExportFormat::kJsonl;
   out << (lines ? "{\"header\":" : "{\"header\":") << json << (lines ? "}\n" : ",\n\"records\":[");
+  internal::IntegrityCheck check(path, ContainerLimits());
   v1::Record record;
   bool first = true;
   while (true) {
-    DTM_ASSIGN_OR_RETURN(bool more, reader->Next(&record));
+    DTM_ASSIGN_OR_RETURN(bool more, internal::NextChecked(*reader, check, &record));
     if (!more) break;
     DTM_RETURN_IF_ERROR(ToJson(record, &json));
     if (lines) {

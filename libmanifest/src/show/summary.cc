@@ -5,6 +5,7 @@
 #include <map>
 #include <vector>
 
+#include "container/integrity.h"
 #include "dtm/format.h"
 #include "dtm/summary.h"
 
@@ -84,16 +85,17 @@ Status WriteManifestSummary(const std::string& path, std::ostream& out) {
   DTM_ASSIGN_OR_RETURN(auto reader, ManifestReader::Open(path));
   std::vector<SourceLine> sources;
   std::map<std::string, size_t> index;
+  internal::IntegrityCheck check(path, ContainerLimits());
   v1::Record record;
   while (true) {
-    DTM_ASSIGN_OR_RETURN(bool more, reader->Next(&record));
+    DTM_ASSIGN_OR_RETURN(bool more, internal::NextChecked(*reader, check, &record));
     if (!more) break;
     if (record.has_source()) {
       index[record.source().id()] = sources.size();
       sources.push_back({record.source(), 0, 0});
     } else if (record.has_file()) {
       auto it = index.find(record.file().source_id());
-      if (it == index.end()) continue;  // CheckManifest reports this; show just skips it
+      if (it == index.end()) continue;  // unreachable: the check refuses it
       sources[it->second].files++;
       sources[it->second].bytes += record.file().size();
     }
