@@ -12,7 +12,7 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   libssl-dev openssl \
   libzstd-dev zstd libutf8proc-dev \
   libgtest-dev \
-  libyaml-cpp-dev nlohmann-json3-dev libcli11-dev \
+  libyaml-dev nlohmann-json3-dev libcli11-dev \
   clang libclang-rt-14-dev \
   chromium \
   python3 >/dev/null

@@ -31,6 +31,15 @@ max_len() {
   esac
 }
 
+# The dictionary a target uses (fuzz/dict/): YAML tokens (anchors, aliases,
+# nesting) for the YAML inputs, frame-header values for the container.
+dict_of() {
+  case "$1" in
+    buildspec | policy | model) echo fuzz/dict/yaml.dict ;;
+    container) echo fuzz/dict/container.dict ;;
+  esac
+}
+
 # The container and listing targets write each input to a file: on tmpfs if we can.
 scratch=${TMPDIR:-/tmp}
 if [ -z "${TMPDIR:-}" ] && [ -w /dev/shm ]; then scratch=/dev/shm; fi
@@ -46,8 +55,10 @@ fuzz_one() {
   mkdir -p "$work/$name/corpus" "$work/$name/tmp"
   local start=$SECONDS
   rm -f "$build/artifacts/$name-"*
+  local dict=()
+  if [ -n "$(dict_of "$name")" ]; then dict=(-dict="$(dict_of "$name")"); fi
   if TMPDIR="$work/$name/tmp" "$build/fuzz/${name}_fuzzer" "$work/$name/corpus" "fuzz/corpus/$name" \
-    -max_total_time="$seconds" -max_len="$(max_len "$name")" -rss_limit_mb=2048 -timeout=10 \
+    "${dict[@]}" -max_total_time="$seconds" -max_len="$(max_len "$name")" -rss_limit_mb=2048 -timeout=10 \
     -artifact_prefix="$build/artifacts/$name-" -print_final_stats=1 >"$work/$name.log" 2>&1; then
     echo "fuzz $name: ok ($((SECONDS - start)) s, $(grep -m1 -o 'stat::number_of_executed_units: *[0-9]*' \
       "$work/$name.log" | grep -o '[0-9]*$') runs)"

@@ -216,8 +216,9 @@ TEST(BuildSpecErrorsTest, DeclaredFilesAreChecked) {
                         "sources[0].data.files[0].path", "'.' segment"));
   EXPECT_TRUE(SpecFails(with_file("{path: a//b, size: 1, sha256: " + hex + "}"), "10:27",
                         "sources[0].data.files[0].path", "empty segment"));
-  EXPECT_TRUE(SpecFails(with_file("{path: a/\xff, size: 1, sha256: " + hex + "}"), "10:27",
-                        "sources[0].data.files[0].path", "not valid UTF-8"));
+  // Bytes that are not UTF-8 are refused where they are, before any mapping.
+  EXPECT_TRUE(SpecFails(with_file("{path: a/\xff, size: 1, sha256: " + hex + "}"), "10:29", "",
+                        "YAML syntax error: invalid leading UTF-8 octet (0xFF)"));
   EXPECT_TRUE(SpecFails(with_file("{path: a/b, size: 1, sha256: abc}"), "10:49",
                         "sources[0].data.files[0].sha256", "want 64 hex digits, got 3"));
   EXPECT_TRUE(SpecFails(with_file("{path: a/b, size: -1, sha256: " + hex + "}"), "10:38",

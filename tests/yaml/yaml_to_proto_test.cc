@@ -52,7 +52,7 @@ std::vector<const EnumDescriptor*> AllEnums() {
 
 // Maps `yaml` into `msg` and returns the status.
 Status Map(const std::string& yaml, Message* msg, YamlToProto::Options options = {}) {
-  StatusOr<YAML::Node> root = ParseYamlDocument(yaml, "t.yaml");
+  StatusOr<internal::YamlNode> root = ParseYamlDocument(yaml, "t.yaml");
   if (!root.ok()) return root.status();
   YamlToProto mapper("t.yaml", 1u << 20);
   return mapper.ToMessage(*root, msg, "", options);
@@ -323,7 +323,8 @@ TEST(BuildSpecYamlTest, OptionsRestrictKeysAndReturnExtras) {
   YamlToProto::Options options;
   options.only_fields = {"dataset"};
   options.extra_keys = {"extra"};
-  StatusOr<YAML::Node> root = ParseYamlDocument("dataset: {name: d}\nextra: [1]\n", "t.yaml");
+  StatusOr<internal::YamlNode> root =
+      ParseYamlDocument("dataset: {name: d}\nextra: [1]\n", "t.yaml");
   ASSERT_TRUE(root.ok());
   YamlToProto mapper("t.yaml", 100);
   std::vector<YamlEntry> extras;
@@ -359,13 +360,13 @@ TEST(BuildSpecYamlTest, MapFields) {
 }
 
 TEST(BuildSpecYamlTest, NodeBudget) {
-  StatusOr<YAML::Node> root = ParseYamlDocument("urls: [a, b, c, d]", "t.yaml");
+  StatusOr<internal::YamlNode> root = ParseYamlDocument("urls: [a, b, c, d]", "t.yaml");
   ASSERT_TRUE(root.ok());
   v1::Source source;
   YamlToProto mapper("t.yaml", 5);
   Status s = mapper.ToMessage(*root, &source, "", {});
   EXPECT_EQ(s.code(), StatusCode::kLimitExceeded);
-  EXPECT_NE(s.message().find("more than 5 YAML nodes"), std::string::npos);
+  EXPECT_NE(s.message().find("more than 5 YAML nodes and scalar bytes"), std::string::npos);
 }
 
 TEST(BuildSpecYamlTest, Utf8) {
@@ -376,6 +377,58 @@ TEST(BuildSpecYamlTest, Utf8) {
   }
   EXPECT_EQ(QuoteForMessage("a'b\n"), "'a\\x27b\\x0a'");
   EXPECT_EQ(QuoteForMessage(std::string(100, 'x')), "'" + std::string(80, 'x') + "'...");
+}
+
+}  // namespace
+}  // namespace dtm
+
+namespace dtm {
+namespace {
+
+// The alias bomb of a scalar: one long string, aliased a thousand times. The
+// budget counts the bytes each alias expands to, so mapping stops at about
+// twice the text instead of building 100 MB of strings.
+TEST(YamlBombTest, AliasesOfALongScalarStopAtTheBudget) {
+  std::string text = "urls: [&a " + std::string(100000, 'y');
+  for (int i = 0; i < 1000; ++i) text += ", *a";
+  text += "]\n";
+  StatusOr<internal::YamlNode> root = internal::ParseYamlDocument(text, "t.yaml");
+  ASSERT_TRUE(root.ok()) << root.status().ToString();
+  v1::Source source;
+  internal::YamlToProto mapper("t.yaml", internal::YamlToProto::BudgetFor(text.size()));
+  Status s = mapper.ToMessage(*root, &source, "", {});
+  EXPECT_EQ(s.code(), StatusCode::kLimitExceeded) << s.ToString();
+  EXPECT_NE(s.message().find("do aliases expand too much?"), std::string::npos) << s.ToString();
+  EXPECT_LE(source.urls_size(), 3);
+}
+
+// Deep flow nesting on one line costs the reader nothing ahead of the limit:
+// 12 MiB of '[' is refused at the 65th.
+TEST(YamlBombTest, DeepFlowNestingIsRefusedAtTheLimit) {
+  const std::string text(12u << 20, '[');
+  StatusOr<internal::YamlNode> root = internal::ParseYamlDocument(text, "t.yaml");
+  EXPECT_EQ(root.status().code(), StatusCode::kLimitExceeded);
+  EXPECT_EQ(root.status().message(), "t.yaml:1:65: nested deeper than 64 levels");
+}
+
+// An alias of a node that encloses it would be a cycle: refused.
+TEST(YamlBombTest, AliasOfAnEnclosingNodeIsRefused) {
+  StatusOr<internal::YamlNode> root = internal::ParseYamlDocument("a: &x [1, *x]\n", "t.yaml");
+  EXPECT_EQ(root.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(root.status().message().find("alias of an unknown anchor"), std::string::npos)
+      << root.status().ToString();
+}
+
+// The inputs are UTF-8: UTF-16 (with its byte-order mark) is refused.
+TEST(YamlBombTest, Utf16IsRefused) {
+  const std::string utf16(
+      "\xff\xfe"
+      "a\0:\0 \0"
+      "1\0\n\0",
+      12);
+  StatusOr<internal::YamlNode> root = internal::ParseYamlDocument(utf16, "t.yaml");
+  EXPECT_EQ(root.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(root.status().message().find("UTF-8"), std::string::npos) << root.status().ToString();
 }
 
 }  // namespace

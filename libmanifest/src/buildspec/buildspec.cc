@@ -24,6 +24,8 @@ using internal::SpecRules;
 using internal::YamlEntry;
 using internal::YamlError;
 using internal::YamlLocation;
+using internal::YamlMark;
+using internal::YamlNode;
 using internal::YamlToProto;
 
 namespace {
@@ -32,30 +34,31 @@ namespace {
 class SpecLoader {
  public:
   SpecLoader(const std::string& file, const std::string& base_dir, size_t text_bytes)
-      : yaml_(file, 2 * static_cast<uint64_t>(text_bytes) + 1024), base_dir_(base_dir) {}
+      : yaml_(file, YamlToProto::BudgetFor(text_bytes)), base_dir_(base_dir) {}
 
-  StatusOr<BuildSpec> Load(const YAML::Node& root);
+  StatusOr<BuildSpec> Load(const YamlNode& root);
 
  private:
-  Status CheckVersion(const YAML::Node& root);
+  Status CheckVersion(const YamlNode& root);
   Status LoadPrevious(const YamlEntry& entry, BuildSpec* spec);
-  Status LoadSources(const YAML::Node& node, BuildSpec* spec);
-  Status LoadData(const YAML::Node& node, const std::string& path, SourceSpec* spec);
-  Status LoadDeclaredFiles(const YAML::Node& node, const std::string& path, SourceSpec* spec);
+  Status LoadSources(const YamlNode& node, BuildSpec* spec);
+  Status LoadData(const YamlNode& node, const std::string& path, SourceSpec* spec);
+  Status LoadDeclaredFiles(const YamlNode& node, const std::string& path, SourceSpec* spec);
   // Resolves a spec-relative path and checks that it names a regular file.
   StatusOr<std::string> ExistingFile(const std::string& value, const std::string& path);
 
   YamlToProto yaml_;
   SpecRules rules_{yaml_};
   std::string base_dir_;
-  YAML::Mark root_mark_;
+  YamlMark root_mark_;
 };
 
-Status SpecLoader::CheckVersion(const YAML::Node& root) {
-  const YAML::Node version = root["dtm"];
-  if (!version) {
+Status SpecLoader::CheckVersion(const YamlNode& root) {
+  const YamlNode* found = root.Find("dtm");
+  if (found == nullptr) {
     return yaml_.Error(root_mark_, "dtm", "missing; a spec starts with 'dtm: 1'");
   }
+  const YamlNode& version = *found;
   const std::string problem = "unsupported spec version; this dtm reads 'dtm: 1'";
   if (!version.IsScalar()) return yaml_.Error(version.Mark(), "dtm", problem);
   if (version.Scalar() != "1") {
@@ -66,7 +69,7 @@ Status SpecLoader::CheckVersion(const YAML::Node& root) {
   return Status::Ok();
 }
 
-StatusOr<BuildSpec> SpecLoader::Load(const YAML::Node& root) {
+StatusOr<BuildSpec> SpecLoader::Load(const YamlNode& root) {
   root_mark_ = root.Mark();
   if (!root.IsMap()) {
     return yaml_.Error(root_mark_, "",
@@ -83,7 +86,7 @@ StatusOr<BuildSpec> SpecLoader::Load(const YAML::Node& root) {
   top.extra_keys = {"dtm", "previous", "sources"};
   std::vector<YamlEntry> extras;
   DTM_RETURN_IF_ERROR(yaml_.ToMessage(root, &spec.header, "", top, &extras));
-  const YAML::Node* sources = nullptr;
+  const YamlNode* sources = nullptr;
   for (const YamlEntry& entry : extras) {
     yaml_.RecordMark(entry.key, entry.key_node, entry.value);
     if (entry.key == "previous") DTM_RETURN_IF_ERROR(LoadPrevious(entry, &spec));
@@ -113,7 +116,7 @@ Status SpecLoader::LoadPrevious(const YamlEntry& entry, BuildSpec* spec) {
   return Status::Ok();
 }
 
-Status SpecLoader::LoadSources(const YAML::Node& node, BuildSpec* spec) {
+Status SpecLoader::LoadSources(const YamlNode& node, BuildSpec* spec) {
   if (!node.IsSequence() && !node.IsNull()) {
     return yaml_.Error(node.Mark(), "sources", "expected a sequence of sources");
   }
@@ -122,7 +125,7 @@ Status SpecLoader::LoadSources(const YAML::Node& node, BuildSpec* spec) {
   }
   std::map<std::string, std::string> first_location_of_id;
   size_t index = 0;
-  for (const YAML::Node& element : node) {
+  for (const YamlNode& element : node.items()) {
     const std::string path = ElementPath("sources", index++);
     SourceSpec source;
     source.location = YamlLocation(yaml_.file(), element.Mark());
@@ -134,7 +137,7 @@ Status SpecLoader::LoadSources(const YAML::Node& node, BuildSpec* spec) {
     DTM_RETURN_IF_ERROR(yaml_.ToMessage(element, &source.source, path, options, &extras));
     DTM_RETURN_IF_ERROR(rules_.CheckSource(&source.source, path));
     const std::string id_path = FieldPath(path, "id");
-    const YAML::Mark id_mark = rules_.Where(id_path);
+    const YamlMark id_mark = rules_.Where(id_path);
     const std::string id_location = YamlLocation(yaml_.file(), id_mark);
     auto [first, inserted] = first_location_of_id.emplace(source.source.id(), id_location);
     if (!inserted) {
@@ -154,7 +157,7 @@ Status SpecLoader::LoadSources(const YAML::Node& node, BuildSpec* spec) {
   return Status::Ok();
 }
 
-Status SpecLoader::LoadData(const YAML::Node& node, const std::string& path, SourceSpec* spec) {
+Status SpecLoader::LoadData(const YamlNode& node, const std::string& path, SourceSpec* spec) {
   std::vector<YamlEntry> entries;
   if (!node.IsNull()) {
     DTM_RETURN_IF_ERROR(
@@ -164,7 +167,7 @@ Status SpecLoader::LoadData(const YAML::Node& node, const std::string& path, Sou
     const std::string entry_path = FieldPath(path, entry.key);
     yaml_.RecordMark(entry_path, entry.key_node, entry.value);
     if (entry.key == "include" || entry.key == "exclude") {
-      std::vector<YAML::Mark> marks;
+      std::vector<YamlMark> marks;
       DTM_ASSIGN_OR_RETURN(std::vector<std::string> patterns,
                            yaml_.StringList(entry.value, entry_path, &marks));
       for (size_t i = 0; i < patterns.size(); ++i) {
@@ -188,7 +191,7 @@ Status SpecLoader::LoadData(const YAML::Node& node, const std::string& path, Sou
   return Status::Ok();
 }
 
-Status SpecLoader::LoadDeclaredFiles(const YAML::Node& node, const std::string& path,
+Status SpecLoader::LoadDeclaredFiles(const YamlNode& node, const std::string& path,
                                      SourceSpec* spec) {
   if (node.IsNull()) return Status::Ok();
   if (!node.IsSequence()) return yaml_.Error(node.Mark(), path, "expected a sequence of files");
@@ -196,7 +199,7 @@ Status SpecLoader::LoadDeclaredFiles(const YAML::Node& node, const std::string& 
   options.only_fields = {"path", "size", "sha256"};
   options.record_marks = false;  // a spec may declare many files
   size_t index = 0;
-  for (const YAML::Node& element : node) {
+  for (const YamlNode& element : node.items()) {
     const std::string element_path = ElementPath(path, index++);
     if (!element.IsMap()) {
       return yaml_.Error(element.Mark(), element_path, "expected a mapping {path, size, sha256}");
@@ -204,12 +207,12 @@ Status SpecLoader::LoadDeclaredFiles(const YAML::Node& node, const std::string& 
     v1::FileEntry entry;
     DTM_RETURN_IF_ERROR(yaml_.ToMessage(element, &entry, element_path, options));
     for (const char* key : {"path", "size", "sha256"}) {
-      if (!element[key] || element[key].IsNull()) {
+      if (const YamlNode* value = element.Find(key); value == nullptr || value->IsNull()) {
         return yaml_.Error(element.Mark(), FieldPath(element_path, key), "missing");
       }
     }
     if (Status s = ValidateRelativePath(entry.path()); !s.ok()) {
-      return yaml_.Error(element["path"].Mark(), FieldPath(element_path, "path"),
+      return yaml_.Error(element.Find("path")->Mark(), FieldPath(element_path, "path"),
                          "bad path " + QuoteForMessage(entry.path()) + ": " + s.message());
     }
     spec->declared.push_back(DeclaredFile{std::move(*entry.mutable_path()), entry.size(),
@@ -225,7 +228,7 @@ StatusOr<std::string> SpecLoader::ExistingFile(const std::string& value, const s
                                    ? value
                                    : (std::filesystem::path(base_dir_) / given).string();
   struct stat st;
-  const YAML::Mark mark = rules_.Where(path);
+  const YamlMark mark = rules_.Where(path);
   if (stat(resolved.c_str(), &st) != 0) {
     return yaml_.Error(mark, path, "cannot find " + QuoteForMessage(resolved));
   }
@@ -259,19 +262,13 @@ void FinishLicenses(BuildSpec* spec) {
 
 StatusOr<BuildSpec> ParseBuildSpec(std::string_view yaml_text, const std::string& path_for_messages,
                                    const std::string& base_dir) {
-  DTM_ASSIGN_OR_RETURN(YAML::Node root, ParseYamlDocument(yaml_text, path_for_messages));
-  try {
-    SpecLoader loader(path_for_messages, base_dir, yaml_text.size());
-    StatusOr<BuildSpec> spec = loader.Load(root);
-    if (!spec.ok()) return spec;
-    spec->path = path_for_messages;
-    FinishLicenses(&*spec);
-    return spec;
-  } catch (const YAML::Exception& e) {
-    return YamlError(path_for_messages, e.mark, "", "YAML error: " + e.msg);
-  } catch (const std::exception& e) {
-    return Status::Internal(path_for_messages + ": unexpected error", e.what());
-  }
+  DTM_ASSIGN_OR_RETURN(YamlNode root, ParseYamlDocument(yaml_text, path_for_messages));
+  SpecLoader loader(path_for_messages, base_dir, yaml_text.size());
+  StatusOr<BuildSpec> spec = loader.Load(root);
+  if (!spec.ok()) return spec;
+  spec->path = path_for_messages;
+  FinishLicenses(&*spec);
+  return spec;
 }
 
 StatusOr<BuildSpec> LoadBuildSpec(const std::string& path) {

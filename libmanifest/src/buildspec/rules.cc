@@ -44,14 +44,14 @@ bool Before(const google::protobuf::Timestamp& a, const google::protobuf::Timest
 
 }  // namespace
 
-YAML::Mark SpecRules::Where(const std::string& path) const {
+YamlMark SpecRules::Where(const std::string& path) const {
   std::string p = path;
   while (!p.empty()) {
-    if (const YAML::Mark* mark = yaml_.MarkOf(p)) return *mark;
+    if (const YamlMark* mark = yaml_.MarkOf(p)) return *mark;
     const size_t cut = p.find_last_of(".[");
     p.resize(cut == std::string::npos ? 0 : cut);
   }
-  return YAML::Mark::null_mark();
+  return YamlMark::null_mark();
 }
 
 Status SpecRules::Fail(const std::string& path, std::string_view problem) const {

@@ -19,7 +19,7 @@ class SpecRules {
 
   // Where `path` was declared, else its nearest declared ancestor, else the
   // start of the document.
-  YAML::Mark Where(const std::string& path) const;
+  YamlMark Where(const std::string& path) const;
   // kInvalidArgument at Where(path).
   Status Fail(const std::string& path, std::string_view problem) const;
 

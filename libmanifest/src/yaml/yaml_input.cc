@@ -3,13 +3,13 @@
 
 namespace dtm::internal {
 
-YamlInput::YamlInput(std::string file, YAML::Mark root)
-    : mapper_(std::move(file), kMaxInputYamlNodes), root_(root) {}
+YamlInput::YamlInput(std::string file, size_t text_bytes, YamlMark root)
+    : mapper_(std::move(file), YamlToProto::BudgetFor(text_bytes)), root_(root) {}
 
 StatusOr<std::unique_ptr<YamlInput>> YamlInput::Map(std::string_view text, const std::string& file,
                                                     google::protobuf::Message* msg) {
-  DTM_ASSIGN_OR_RETURN(YAML::Node root, ParseYamlDocument(text, file));
-  std::unique_ptr<YamlInput> input(new YamlInput(file, root.Mark()));
+  DTM_ASSIGN_OR_RETURN(YamlNode root, ParseYamlDocument(text, file));
+  std::unique_ptr<YamlInput> input(new YamlInput(file, text.size(), root.Mark()));
   if (!root.IsMap()) {
     return YamlError(file, root.Mark(), "", "expected a mapping at the top of the document");
   }
@@ -26,7 +26,7 @@ Status YamlInput::CheckFormat(uint32_t format) const {
 
 Status YamlInput::Error(const std::string& path, std::string_view problem) const {
   for (std::string p = path; !p.empty();) {
-    if (const YAML::Mark* mark = mapper_.MarkOf(p)) return mapper_.Error(*mark, path, problem);
+    if (const YamlMark* mark = mapper_.MarkOf(p)) return mapper_.Error(*mark, path, problem);
     const size_t cut = p.find_last_of(".[");
     p = cut == std::string::npos ? "" : p.substr(0, cut);
   }

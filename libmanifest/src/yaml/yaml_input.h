@@ -12,9 +12,6 @@
 
 namespace dtm::internal {
 
-// Most YAML nodes a model file or policy may have (aliases included).
-inline constexpr uint64_t kMaxInputYamlNodes = 1'000'000;
-
 // A YAML document mapped onto a message, and where its fields were declared.
 class YamlInput {
  public:
@@ -32,9 +29,9 @@ class YamlInput {
   Status Error(const std::string& path, std::string_view problem) const;
 
  private:
-  YamlInput(std::string file, YAML::Mark root);
+  YamlInput(std::string file, size_t text_bytes, YamlMark root);
   YamlToProto mapper_;
-  YAML::Mark root_;
+  YamlMark root_;
 };
 
 }  // namespace dtm::internal

@@ -1,8 +1,6 @@
 // The mapping of spec/spec-file.md, "Mapping YAML to messages".
 #include "yaml/yaml_to_proto.h"
 
-#include <yaml-cpp/eventhandler.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
@@ -25,53 +23,6 @@ using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 using google::protobuf::Reflection;
 
-// Stops the first pass of ParseYamlDocument at the node that goes over a limit.
-struct YamlOverLimit {
-  YAML::Mark mark;
-  std::string problem;
-};
-
-// The first pass of ParseYamlDocument: counts the nodes and the nesting from
-// the parser's events, building nothing, so that no tree is built for a
-// document over the limits (a tree takes about 130 bytes per node).
-class NodeCounter : public YAML::EventHandler {
- public:
-  void OnDocumentStart(const YAML::Mark&) override {}
-  void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { Node(mark); }
-  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { Node(mark); }
-  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
-                const std::string&) override {
-    Node(mark);
-  }
-  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
-                       YAML::EmitterStyle::value) override {
-    Open(mark);
-  }
-  void OnSequenceEnd() override { --depth_; }
-  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
-                  YAML::EmitterStyle::value) override {
-    Open(mark);
-  }
-  void OnMapEnd() override { --depth_; }
-
- private:
-  void Node(const YAML::Mark& mark) {
-    if (++nodes_ > kMaxYamlNodes) {
-      throw YamlOverLimit{mark, "more than " + std::to_string(kMaxYamlNodes) + " YAML nodes"};
-    }
-  }
-  void Open(const YAML::Mark& mark) {
-    Node(mark);
-    if (++depth_ > kMaxYamlDepth) {
-      throw YamlOverLimit{mark, "nested deeper than " + std::to_string(kMaxYamlDepth) + " levels"};
-    }
-  }
-
-  uint64_t nodes_ = 0;
-  int depth_ = 0;
-};
-
 std::string UnknownKeyProblem(const std::string& key, const std::vector<std::string>& allowed) {
   std::string best;
   size_t best_distance = std::numeric_limits<size_t>::max();
@@ -91,73 +42,46 @@ std::string UnknownKeyProblem(const std::string& key, const std::vector<std::str
   return problem + "; expected one of: " + list;
 }
 
-const char* NodeKind(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Null:
+const char* NodeKind(const YamlNode& node) {
+  switch (node.type()) {
+    case YamlNode::Type::kNull:
       return "null";
-    case YAML::NodeType::Scalar:
+    case YamlNode::Type::kScalar:
       return "a scalar";
-    case YAML::NodeType::Sequence:
+    case YamlNode::Type::kSequence:
       return "a sequence";
-    case YAML::NodeType::Map:
+    case YamlNode::Type::kMap:
       return "a mapping";
-    case YAML::NodeType::Undefined:
-      break;
   }
   return "nothing";
 }
 
-std::string Expected(const char* what, const YAML::Node& node) {
+std::string Expected(const char* what, const YamlNode& node) {
   return std::string("expected ") + what + ", got " + NodeKind(node);
 }
 
 }  // namespace
 
-std::string YamlLocation(const std::string& file, const YAML::Mark& mark) {
+std::string YamlLocation(const std::string& file, const YamlMark& mark) {
   const int line = mark.line < 0 ? 1 : mark.line + 1;
   const int column = mark.column < 0 ? 1 : mark.column + 1;
   return file + ":" + std::to_string(line) + ":" + std::to_string(column);
 }
 
-Status YamlError(const std::string& file, const YAML::Mark& mark, std::string_view field_path,
+Status YamlError(const std::string& file, const YamlMark& mark, std::string_view field_path,
                  std::string_view problem) {
   std::string message = YamlLocation(file, mark) + ": ";
   if (!field_path.empty()) message += std::string(field_path) + ": ";
   return Status::InvalidArgument(message + std::string(problem));
 }
 
-StatusOr<YAML::Node> ParseYamlDocument(std::string_view text, const std::string& file) {
+StatusOr<YamlNode> ParseYamlDocument(std::string_view text, const std::string& file) {
   if (text.size() > kMaxYamlBytes) {
     return Status::LimitExceeded(file + ": " + std::to_string(text.size()) +
                                  " bytes; the limit is " + std::to_string(kMaxYamlBytes) +
                                  " (64 MiB)");
   }
-  try {
-    std::istringstream in{std::string(text)};
-    YAML::Parser parser(in);
-    NodeCounter counter;
-    while (parser.HandleNextDocument(counter)) {
-    }
-  } catch (const YamlOverLimit& e) {
-    return Status::LimitExceeded(YamlLocation(file, e.mark) + ": " + e.problem);
-  } catch (const YAML::Exception& e) {
-    return YamlError(file, e.mark, "", "YAML syntax error: " + e.msg);
-  } catch (const std::exception& e) {
-    return Status::InvalidArgument(file + ": cannot parse YAML", e.what());
-  }
-  try {
-    std::vector<YAML::Node> documents = YAML::LoadAll(std::string(text));
-    if (documents.empty()) return YamlError(file, YAML::Mark::null_mark(), "", "empty document");
-    if (documents.size() > 1) {
-      return YamlError(file, documents[1].Mark(), "",
-                       "more than one YAML document (a second '---')");
-    }
-    return documents[0];
-  } catch (const YAML::Exception& e) {
-    return YamlError(file, e.mark, "", "YAML syntax error: " + e.msg);
-  } catch (const std::exception& e) {
-    return Status::InvalidArgument(file + ": cannot parse YAML", e.what());
-  }
+  return ParseYamlTree(text, file, YamlLimits{kMaxYamlNodes, kMaxYamlDepth});
 }
 
 StatusOr<std::string> ReadYamlFile(const std::string& path) {
@@ -175,37 +99,39 @@ std::string ElementPath(const std::string& parent, size_t index) {
 YamlToProto::YamlToProto(std::string file, uint64_t node_budget)
     : file_(std::move(file)), node_budget_(node_budget) {}
 
-Status YamlToProto::Error(const YAML::Mark& mark, std::string_view path,
+Status YamlToProto::Error(const YamlMark& mark, std::string_view path,
                           std::string_view problem) const {
   return YamlError(file_, mark, path, problem);
 }
 
-const YAML::Mark* YamlToProto::MarkOf(const std::string& path) const {
+const YamlMark* YamlToProto::MarkOf(const std::string& path) const {
   auto it = marks_.find(path);
   return it == marks_.end() ? nullptr : &it->second;
 }
 
-void YamlToProto::RecordMark(const std::string& path, const YAML::Node& key,
-                             const YAML::Node& value) {
+void YamlToProto::RecordMark(const std::string& path, const YamlNode& key, const YamlNode& value) {
   marks_[path] = value.IsNull() ? key.Mark() : value.Mark();
 }
 
-Status YamlToProto::Visit(const YAML::Node& node, const std::string& path) {
-  if (++nodes_visited_ > node_budget_) {
+Status YamlToProto::Visit(const YamlNode& node, const std::string& path) {
+  // A node costs one, and a scalar its bytes too: an alias of a long scalar
+  // counts what it expands to.
+  nodes_visited_ += 1 + node.Scalar().size();
+  if (nodes_visited_ > node_budget_) {
     return Status::LimitExceeded(YamlLocation(file_, node.Mark()) + ": " + path + ": more than " +
                                  std::to_string(node_budget_) +
-                                 " YAML nodes (do aliases expand too much?)");
+                                 " YAML nodes and scalar bytes (do aliases expand too much?)");
   }
   return Status::Ok();
 }
 
-Status YamlToProto::Entries(const YAML::Node& node, const std::string& path,
+Status YamlToProto::Entries(const YamlNode& node, const std::string& path,
                             const std::vector<std::string>& allowed, std::vector<YamlEntry>* out) {
   DTM_RETURN_IF_ERROR(Visit(node, path));
   if (!node.IsMap()) return Error(node.Mark(), path, Expected("a mapping", node));
-  std::map<std::string, YAML::Mark> seen;
-  for (const auto& pair : node) {
-    const YAML::Node& key = pair.first;
+  std::map<std::string, YamlMark> seen;
+  for (const auto& pair : node.pairs()) {
+    const YamlNode& key = pair.first;
     DTM_RETURN_IF_ERROR(Visit(key, path));
     if (!key.IsScalar()) return Error(key.Mark(), path, Expected("a scalar key", key));
     const std::string& name = key.Scalar();
@@ -222,7 +148,7 @@ Status YamlToProto::Entries(const YAML::Node& node, const std::string& path,
   return Status::Ok();
 }
 
-StatusOr<std::string> YamlToProto::String(const YAML::Node& node, const std::string& path) {
+StatusOr<std::string> YamlToProto::String(const YamlNode& node, const std::string& path) {
   DTM_RETURN_IF_ERROR(Visit(node, path));
   if (node.IsNull()) return std::string();
   if (!node.IsScalar()) return Error(node.Mark(), path, Expected("a string", node));
@@ -230,15 +156,15 @@ StatusOr<std::string> YamlToProto::String(const YAML::Node& node, const std::str
   return node.Scalar();
 }
 
-StatusOr<std::vector<std::string>> YamlToProto::StringList(const YAML::Node& node,
+StatusOr<std::vector<std::string>> YamlToProto::StringList(const YamlNode& node,
                                                            const std::string& path,
-                                                           std::vector<YAML::Mark>* marks) {
+                                                           std::vector<YamlMark>* marks) {
   DTM_RETURN_IF_ERROR(Visit(node, path));
   std::vector<std::string> out;
   if (node.IsNull()) return out;
   if (!node.IsSequence()) return Error(node.Mark(), path, Expected("a sequence", node));
   size_t i = 0;
-  for (const YAML::Node& element : node) {
+  for (const YamlNode& element : node.items()) {
     const std::string element_path = ElementPath(path, i++);
     if (element.IsNull()) return Error(element.Mark(), element_path, "null in a sequence");
     DTM_ASSIGN_OR_RETURN(std::string text, String(element, element_path));
@@ -248,16 +174,12 @@ StatusOr<std::vector<std::string>> YamlToProto::StringList(const YAML::Node& nod
   return out;
 }
 
-Status YamlToProto::ToMessage(const YAML::Node& node, Message* msg, const std::string& path,
+Status YamlToProto::ToMessage(const YamlNode& node, Message* msg, const std::string& path,
                               const Options& options, std::vector<YamlEntry>* extras) {
-  try {
-    return MapMessage(node, msg, path, options, extras, 0);
-  } catch (const YAML::Exception& e) {
-    return Error(e.mark, path, "YAML error: " + e.msg);
-  }
+  return MapMessage(node, msg, path, options, extras, 0);
 }
 
-Status YamlToProto::MapMessage(const YAML::Node& node, Message* msg, const std::string& path,
+Status YamlToProto::MapMessage(const YamlNode& node, Message* msg, const std::string& path,
                                const Options& options, std::vector<YamlEntry>* extras, int depth) {
   if (depth > kMaxYamlDepth) {
     return Status::LimitExceeded(YamlLocation(file_, node.Mark()) + ": " + path +
@@ -298,7 +220,7 @@ Status YamlToProto::MapMessage(const YAML::Node& node, Message* msg, const std::
 
 Status YamlToProto::MapField(const YamlEntry& entry, Message* msg, const FieldDescriptor* field,
                              const std::string& path, bool record_marks, int depth) {
-  const YAML::Node& value = entry.value;
+  const YamlNode& value = entry.value;
   if (value.IsNull()) return Visit(value, path);
   if (field->is_map()) return MapMapField(value, msg, field, path, record_marks, depth);
   if (field->is_repeated()) return MapRepeated(value, msg, field, path, record_marks, depth);
@@ -314,13 +236,13 @@ Status YamlToProto::MapField(const YamlEntry& entry, Message* msg, const FieldDe
   return MapMessage(value, sub, path, nested, nullptr, depth + 1);
 }
 
-Status YamlToProto::MapRepeated(const YAML::Node& node, Message* msg, const FieldDescriptor* field,
+Status YamlToProto::MapRepeated(const YamlNode& node, Message* msg, const FieldDescriptor* field,
                                 const std::string& path, bool record_marks, int depth) {
   DTM_RETURN_IF_ERROR(Visit(node, path));
   if (!node.IsSequence()) return Error(node.Mark(), path, Expected("a sequence", node));
   const Reflection* reflection = msg->GetReflection();
   size_t i = 0;
-  for (const YAML::Node& element : node) {
+  for (const YamlNode& element : node.items()) {
     const std::string element_path = ElementPath(path, i++);
     if (element.IsNull()) return Error(element.Mark(), element_path, "null in a sequence");
     if (record_marks) marks_[element_path] = element.Mark();
@@ -340,15 +262,15 @@ Status YamlToProto::MapRepeated(const YAML::Node& node, Message* msg, const Fiel
   return Status::Ok();
 }
 
-Status YamlToProto::MapMapField(const YAML::Node& node, Message* msg, const FieldDescriptor* field,
+Status YamlToProto::MapMapField(const YamlNode& node, Message* msg, const FieldDescriptor* field,
                                 const std::string& path, bool record_marks, int depth) {
   DTM_RETURN_IF_ERROR(Visit(node, path));
   if (!node.IsMap()) return Error(node.Mark(), path, Expected("a mapping", node));
   const FieldDescriptor* key_field = field->message_type()->map_key();
   const FieldDescriptor* value_field = field->message_type()->map_value();
-  std::map<std::string, YAML::Mark> seen;
-  for (const auto& pair : node) {
-    const YAML::Node& key = pair.first;
+  std::map<std::string, YamlMark> seen;
+  for (const auto& pair : node.pairs()) {
+    const YamlNode& key = pair.first;
     DTM_RETURN_IF_ERROR(Visit(key, path));
     if (!key.IsScalar()) return Error(key.Mark(), path, Expected("a scalar key", key));
     const std::string entry_path = path + "[" + QuoteForMessage(key.Scalar()) + "]";
@@ -367,7 +289,7 @@ Status YamlToProto::MapMapField(const YAML::Node& node, Message* msg, const Fiel
   return Status::Ok();
 }
 
-Status YamlToProto::SetTimestamp(const YAML::Node& node, Message* timestamp,
+Status YamlToProto::SetTimestamp(const YamlNode& node, Message* timestamp,
                                  const std::string& path) {
   DTM_ASSIGN_OR_RETURN(std::string text, String(node, path));
   StatusOr<TimestampValue> value = ParseYamlTimestamp(text);
@@ -379,7 +301,7 @@ Status YamlToProto::SetTimestamp(const YAML::Node& node, Message* timestamp,
   return Status::Ok();
 }
 
-Status YamlToProto::SetScalar(const YAML::Node& node, Message* msg, const FieldDescriptor* field,
+Status YamlToProto::SetScalar(const YamlNode& node, Message* msg, const FieldDescriptor* field,
                               const std::string& path) {
   if (!node.IsScalar()) {
     DTM_RETURN_IF_ERROR(Visit(node, path));

@@ -1,12 +1,7 @@
 // Maps YAML documents onto protobuf messages by reflection, with errors that
 // name the file, the line and column, and the field (spec/spec-file.md,
 // "Mapping YAML to messages"). Used for dtm.yaml and for later YAML inputs.
-//
-// Every yaml-cpp exception is caught here or in the caller's parse; nothing
-// thrown by yaml-cpp escapes these functions.
 #pragma once
-
-#include <yaml-cpp/yaml.h>
 
 #include <cstdint>
 #include <map>
@@ -18,6 +13,7 @@
 #include "base/text.h"
 #include "dtm/status.h"
 #include "google/protobuf/message.h"
+#include "yaml/yaml_tree.h"
 
 namespace dtm::internal {
 
@@ -28,22 +24,22 @@ inline constexpr int kMaxYamlDepth = 64;  // nested sequences and mappings
 // before the document is loaded: they bound its memory.
 inline constexpr uint64_t kMaxYamlNodes = 1'000'000;
 
-// "file:line:column" with 1-based line and column (yaml-cpp counts from 0). A
+// "file:line:column" with 1-based line and column (marks count from 0). A
 // mark with no position (an empty document) prints as line 1, column 1.
-std::string YamlLocation(const std::string& file, const YAML::Mark& mark);
+std::string YamlLocation(const std::string& file, const YamlMark& mark);
 
 // kInvalidArgument "file:line:col: field_path: problem" ("file:line:col:
 // problem" when field_path is empty).
-Status YamlError(const std::string& file, const YAML::Mark& mark, std::string_view field_path,
+Status YamlError(const std::string& file, const YamlMark& mark, std::string_view field_path,
                  std::string_view problem);
 
 // Parses `text`, which must hold exactly one YAML document, and returns its
-// root. Errors: kLimitExceeded if text is over kMaxYamlBytes, or (checked in a
-// first pass that builds nothing) holds more than kMaxYamlNodes nodes or
-// nesting deeper than kMaxYamlDepth; kInvalidArgument
+// root. Errors: kLimitExceeded if text is over kMaxYamlBytes, or (checked
+// while the tree is built) holds more than kMaxYamlNodes nodes or nesting
+// deeper than kMaxYamlDepth; kInvalidArgument
 // "file:line:col: YAML syntax error: ..." for malformed YAML, and for an empty
 // input or more than one document.
-StatusOr<YAML::Node> ParseYamlDocument(std::string_view text, const std::string& file);
+StatusOr<YamlNode> ParseYamlDocument(std::string_view text, const std::string& file);
 
 // Reads a whole YAML file of at most kMaxYamlBytes, with ReadSmallFile's
 // errors (checked before reading).
@@ -52,8 +48,8 @@ StatusOr<std::string> ReadYamlFile(const std::string& path);
 // One key of a YAML mapping.
 struct YamlEntry {
   std::string key;
-  YAML::Node key_node;
-  YAML::Node value;
+  YamlNode key_node;
+  YamlNode value;
 };
 
 // Converts YAML nodes into messages and remembers where every field was
@@ -61,10 +57,15 @@ struct YamlEntry {
 // one per document. Holds no reference to the nodes after a call returns.
 class YamlToProto {
  public:
-  // `file` names the document in messages. At most `node_budget` nodes are
-  // visited over all calls (aliases can make a small document visit many
-  // nodes); going over is kLimitExceeded.
+  // `file` names the document in messages. At most `node_budget` nodes and
+  // bytes of scalars (a node counts one, a scalar also its length) are
+  // visited over all calls: aliases can make a small document expand to a
+  // large one, so this is the bound on what mapping builds. Going over is
+  // kLimitExceeded. BudgetFor() gives the budget for a text.
   YamlToProto(std::string file, uint64_t node_budget);
+  // Twice the text, and 1024 more: what a document without aliases can need,
+  // with room for a few.
+  static uint64_t BudgetFor(size_t text_bytes) { return 2 * uint64_t{text_bytes} + 1024; }
 
   struct Options {
     // Keys of the top mapping that are not fields of the message: they are
@@ -81,57 +82,57 @@ class YamlToProto {
   // Merges the mapping `node` into `msg`. `path` is the field path of `node`
   // ("sources[2]"; "" for the root). A null node leaves msg unchanged. On
   // failure msg may be partly filled and *extras is unspecified.
-  Status ToMessage(const YAML::Node& node, google::protobuf::Message* msg, const std::string& path,
+  Status ToMessage(const YamlNode& node, google::protobuf::Message* msg, const std::string& path,
                    const Options& options, std::vector<YamlEntry>* extras = nullptr);
 
   // Checks that `node` is a mapping whose keys are scalars from `allowed`
   // (unknown key: error with a suggestion), none twice, and appends its
   // entries to *out in document order. Counts against the node budget.
-  Status Entries(const YAML::Node& node, const std::string& path,
+  Status Entries(const YamlNode& node, const std::string& path,
                  const std::vector<std::string>& allowed, std::vector<YamlEntry>* out);
 
   // A string from a scalar node (any quoting; must be valid UTF-8). A null
   // node gives "". Anything else is an error naming `path`.
-  StatusOr<std::string> String(const YAML::Node& node, const std::string& path);
+  StatusOr<std::string> String(const YamlNode& node, const std::string& path);
   // A sequence of strings; a null node gives an empty list. If `marks` is not
   // null it receives the mark of each string.
-  StatusOr<std::vector<std::string>> StringList(const YAML::Node& node, const std::string& path,
-                                                std::vector<YAML::Mark>* marks = nullptr);
+  StatusOr<std::vector<std::string>> StringList(const YamlNode& node, const std::string& path,
+                                                std::vector<YamlMark>* marks = nullptr);
 
   // Where the field at `path` was declared: the mark of its value, or of its
   // key when the value is null. nullptr if it was not declared (or marks were
   // not recorded).
-  const YAML::Mark* MarkOf(const std::string& path) const;
+  const YamlMark* MarkOf(const std::string& path) const;
   // Records a mark for `path` (for values mapped by hand).
-  void RecordMark(const std::string& path, const YAML::Node& key, const YAML::Node& value);
+  void RecordMark(const std::string& path, const YamlNode& key, const YamlNode& value);
 
   // YamlError for this document.
-  Status Error(const YAML::Mark& mark, std::string_view path, std::string_view problem) const;
+  Status Error(const YamlMark& mark, std::string_view path, std::string_view problem) const;
   const std::string& file() const { return file_; }
 
  private:
-  Status Visit(const YAML::Node& node, const std::string& path);
-  Status MapMessage(const YAML::Node& node, google::protobuf::Message* msg, const std::string& path,
+  Status Visit(const YamlNode& node, const std::string& path);
+  Status MapMessage(const YamlNode& node, google::protobuf::Message* msg, const std::string& path,
                     const Options& options, std::vector<YamlEntry>* extras, int depth);
   Status MapField(const YamlEntry& entry, google::protobuf::Message* msg,
                   const google::protobuf::FieldDescriptor* field, const std::string& path,
                   bool record_marks, int depth);
-  Status MapRepeated(const YAML::Node& node, google::protobuf::Message* msg,
+  Status MapRepeated(const YamlNode& node, google::protobuf::Message* msg,
                      const google::protobuf::FieldDescriptor* field, const std::string& path,
                      bool record_marks, int depth);
-  Status MapMapField(const YAML::Node& node, google::protobuf::Message* msg,
+  Status MapMapField(const YamlNode& node, google::protobuf::Message* msg,
                      const google::protobuf::FieldDescriptor* field, const std::string& path,
                      bool record_marks, int depth);
   // Sets (or, if repeated, adds) one non-message value of `field`.
-  Status SetScalar(const YAML::Node& node, google::protobuf::Message* msg,
+  Status SetScalar(const YamlNode& node, google::protobuf::Message* msg,
                    const google::protobuf::FieldDescriptor* field, const std::string& path);
-  Status SetTimestamp(const YAML::Node& node, google::protobuf::Message* timestamp,
+  Status SetTimestamp(const YamlNode& node, google::protobuf::Message* timestamp,
                       const std::string& path);
 
   std::string file_;
   uint64_t node_budget_;
   uint64_t nodes_visited_ = 0;
-  std::map<std::string, YAML::Mark> marks_;
+  std::map<std::string, YamlMark> marks_;
 };
 
 // "a.b" (or "b" when parent is empty) and "a[3]": how field paths are built.
