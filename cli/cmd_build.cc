@@ -65,6 +65,12 @@ int RunBuild(const BuildArgs& args) {
     if (IsOutputError(result.status(), args.output)) {
       return ReportOutputError("build", result.status());
     }
+    // A file that changed while it was read is a bad input of the build
+    // (spec/cli.md, "Hashing"), not a failed check: exit 2.
+    if (result.status().code() == StatusCode::kVerificationFailed) {
+      ReportError("build", result.status());
+      return kExitBadInput;
+    }
     return ReportError("build", result.status());
   }
   PrintPathCollisions(*result);

@@ -1,6 +1,7 @@
 // dtm: the command-line client of libmanifest.
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <vector>
@@ -62,6 +63,10 @@ int main(int argc, char** argv) {
     return rc == 0 ? kExitOk : kExitBadInput;
   }
   if (!run) return kExitBadInput;
+  // A reader that goes away (`dtm export M | head`) is an output error like
+  // any other lost output: writes fail with EPIPE, the command stops writing,
+  // and the exit code is 3, instead of death by SIGPIPE (141).
+  std::signal(SIGPIPE, SIG_IGN);
   const int rc = run();
   // Output lost on standard output (a full disk, a closed pipe, /dev/full) is
   // an output error, whatever the command printed.
