@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <cstdarg>
 #include <cstdio>
 #include <iostream>
 
@@ -51,6 +52,36 @@ const std::atomic<bool>* InstallInterruptHandler() {
   return &g_interrupted;
 }
 
+namespace {
+
+std::string Format(const char* format, va_list args) {
+  va_list copy;
+  va_copy(copy, args);
+  const int n = std::vsnprintf(nullptr, 0, format, copy);
+  va_end(copy);
+  if (n <= 0) return {};
+  std::string text(static_cast<size_t>(n) + 1, '\0');
+  std::vsnprintf(text.data(), text.size(), format, args);
+  text.resize(static_cast<size_t>(n));
+  return text;
+}
+
+}  // namespace
+
+void Print(const char* format, ...) {
+  va_list args;
+  va_start(args, format);
+  std::cout << Format(format, args);
+  va_end(args);
+}
+
+void PrintError(const char* format, ...) {
+  va_list args;
+  va_start(args, format);
+  std::cerr << Format(format, args);
+  va_end(args);
+}
+
 Status WriteOutput(const std::string& path, const std::function<Status(std::ostream&)>& fn) {
   if (path.empty() || path == "-") {
     Status s = fn(std::cout);
@@ -59,7 +90,13 @@ Status WriteOutput(const std::string& path, const std::function<Status(std::ostr
     return s;
   }
   DTM_ASSIGN_OR_RETURN(auto w, AtomicFileWriter::Create(path));
-  DTM_RETURN_IF_ERROR(fn(w->stream()));
+  {
+    TerminalTextBuf filter(w->stream().rdbuf());
+    std::ostream out(&filter);
+    DTM_RETURN_IF_ERROR(fn(out));
+    out.flush();
+    if (!out) return Status::IOError("writing '" + path + "' failed");
+  }
   return w->Commit();
 }
 

@@ -26,22 +26,21 @@ struct BuildArgs {
 void PrintPathCollisions(const BuildResult& result) {
   constexpr size_t kShown = 20;
   for (size_t i = 0; i < result.path_collisions.size() && i < kShown; ++i) {
-    std::fprintf(stderr,
-                 "dtm build: warning: '%s' and '%s' differ only by Unicode normalisation or "
-                 "case; file systems that ignore the difference hold one file for both\n",
-                 result.path_collisions[i].first.c_str(), result.path_collisions[i].second.c_str());
+    PrintError(
+        "dtm build: warning: '%s' and '%s' differ only by Unicode normalisation or "
+        "case; file systems that ignore the difference hold one file for both\n",
+        result.path_collisions[i].first.c_str(), result.path_collisions[i].second.c_str());
   }
   if (result.path_collision_count > kShown) {
-    std::fprintf(stderr, "dtm build: warning: %s more paths like these\n",
-                 GroupDigits(result.path_collision_count - kShown).c_str());
+    PrintError("dtm build: warning: %s more paths like these\n",
+               GroupDigits(result.path_collision_count - kShown).c_str());
   }
 }
 
 int RunBuild(const BuildArgs& args) {
   auto spec = LoadBuildSpec(args.spec);
   if (!spec.ok()) return ReportError("build", spec.status());
-  for (const std::string& w : spec->warnings)
-    std::fprintf(stderr, "dtm build: warning: %s\n", w.c_str());
+  for (const std::string& w : spec->warnings) PrintError("dtm build: warning: %s\n", w.c_str());
   BuildOptions opts;
   opts.data_root = args.root;
   opts.jobs = args.jobs;
@@ -56,8 +55,7 @@ int RunBuild(const BuildArgs& args) {
   opts.cancel = InstallInterruptHandler();
   auto result = BuildManifest(*spec, opts, args.output);
   if (opts.cancel->load()) {
-    std::fprintf(
-        stderr,
+    PrintError(
         "dtm build: interrupted; nothing was written; --resume continues from the checkpoint\n");
     return kExitInterrupted;
   }
@@ -76,17 +74,16 @@ int RunBuild(const BuildArgs& args) {
   PrintPathCollisions(*result);
   const v1::Header& h = result->header;
   if (!args.quiet) {
-    std::printf("wrote %s: %s %s, %s sources, %s files (%s hashed, %s declared), %s\n",
-                args.output.c_str(), h.dataset().name().c_str(), h.dataset().version().c_str(),
-                GroupDigits(h.totals().sources()).c_str(), GroupDigits(h.totals().files()).c_str(),
-                GroupDigits(result->files_hashed).c_str(),
-                GroupDigits(result->files_declared).c_str(),
-                HumanBytes(h.totals().bytes()).c_str());
+    Print("wrote %s: %s %s, %s sources, %s files (%s hashed, %s declared), %s\n",
+          args.output.c_str(), h.dataset().name().c_str(), h.dataset().version().c_str(),
+          GroupDigits(h.totals().sources()).c_str(), GroupDigits(h.totals().files()).c_str(),
+          GroupDigits(result->files_hashed).c_str(), GroupDigits(result->files_declared).c_str(),
+          HumanBytes(h.totals().bytes()).c_str());
     if (result->files_resumed > 0) {
-      std::printf("resumed: %s file digests taken from the checkpoint\n",
-                  GroupDigits(result->files_resumed).c_str());
+      Print("resumed: %s file digests taken from the checkpoint\n",
+            GroupDigits(result->files_resumed).c_str());
     }
-    std::printf("root sha256:%s\n", ToHex(h.merkle_root()).c_str());
+    Print("root sha256:%s\n", ToHex(h.merkle_root()).c_str());
   }
   return kExitOk;
 }

@@ -1,6 +1,7 @@
 // dtm init [DIR]: write a commented dtm.yaml and the example data it describes.
 #include <cstdio>
 
+#include "cli_util.h"
 #include "command.h"
 #include "dtm/example.h"
 
@@ -17,10 +18,10 @@ DTM_REGISTER_COMMAND(
                           std::vector<std::string> written;
                           Status s = WriteExampleProject(*dir, &written);
                           if (!s.ok()) return ReportError("init", s);
-                          std::printf("wrote %zu files into %s, among them dtm.yaml\n",
-                                      written.size(), dir->c_str());
-                          std::printf("next: dtm build %s -o data.dtm\n",
-                                      *dir == "." ? "dtm.yaml" : (*dir + "/dtm.yaml").c_str());
+                          Print("wrote %zu files into %s, among them dtm.yaml\n", written.size(),
+                                dir->c_str());
+                          Print("next: dtm build %s -o data.dtm\n",
+                                *dir == "." ? "dtm.yaml" : (*dir + "/dtm.yaml").c_str());
                           return kExitOk;
                         };
                       }});

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "cli_util.h"
 #include "command.h"
 #include "dtm/file_io.h"
 #include "dtm/keys.h"
@@ -45,12 +46,12 @@ int RunKeygen(const KeygenArgs& args) {
   if (!written.ok()) return ReportOutputError("keygen", written);
   written = WriteFileAtomically(pub_path, key->public_key().ToPem(), 0644, args.force);
   if (!written.ok()) return ReportOutputError("keygen", written);
-  std::printf("wrote %s (private, %s) and %s\n", key_path.c_str(),
-              args.passphrase.file.empty() && args.passphrase.env_name.empty() ? "not encrypted"
-                                                                               : "encrypted",
-              pub_path.c_str());
-  std::printf("algorithm %s, key id %s\n", std::string(AlgorithmName(*algorithm)).c_str(),
-              key->public_key().key_id().c_str());
+  Print("wrote %s (private, %s) and %s\n", key_path.c_str(),
+        args.passphrase.file.empty() && args.passphrase.env_name.empty() ? "not encrypted"
+                                                                         : "encrypted",
+        pub_path.c_str());
+  Print("algorithm %s, key id %s\n", std::string(AlgorithmName(*algorithm)).c_str(),
+        key->public_key().key_id().c_str());
   return kExitOk;
 }
 

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "cli_util.h"
 #include "command.h"
 #include "dtm/file_io.h"
 #include "dtm/proof.h"
@@ -57,8 +58,8 @@ int RunProve(const ProveArgs& args) {
     return ReportError("prove", s);
   }
   if (proof->entries.empty()) {
-    std::fprintf(stderr, "dtm prove: %s: no record matches %s\n", args.manifest.c_str(),
-                 DescribeQuery(*query).c_str());
+    PrintError("dtm prove: %s: no record matches %s\n", args.manifest.c_str(),
+               DescribeQuery(*query).c_str());
     return kExitFailed;
   }
   auto text = SerializeProof(*proof);
@@ -73,14 +74,14 @@ int RunProve(const ProveArgs& args) {
     sources += record.ParseFromString(e.record) && record.has_source() ? 1 : 0;
     nodes += e.audit_path.size();
   }
-  std::printf("wrote %s: %zu record(s) (%zu file entries, %zu sources) matching %s\n",
-              args.output.c_str(), proof->entries.size(), proof->entries.size() - sources, sources,
-              DescribeQuery(*query).c_str());
-  std::printf("  tree size    %llu records, Merkle root %s\n",
-              static_cast<unsigned long long>(proof->tree_size), ToHex(proof->merkle_root).c_str());
-  std::printf("  audit paths  %zu nodes in all\n", nodes);
-  std::printf("  bundle       %s\n", bundle_path.c_str());
-  std::printf("  size         %zu bytes\n", text->size());
+  Print("wrote %s: %zu record(s) (%zu file entries, %zu sources) matching %s\n",
+        args.output.c_str(), proof->entries.size(), proof->entries.size() - sources, sources,
+        DescribeQuery(*query).c_str());
+  Print("  tree size    %llu records, Merkle root %s\n",
+        static_cast<unsigned long long>(proof->tree_size), ToHex(proof->merkle_root).c_str());
+  Print("  audit paths  %zu nodes in all\n", nodes);
+  Print("  bundle       %s\n", bundle_path.c_str());
+  Print("  size         %zu bytes\n", text->size());
   return kExitOk;
 }
 

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "cli_util.h"
 #include "command.h"
 #include "dtm/attestation.h"
 #include "dtm/file_io.h"
@@ -95,8 +96,8 @@ int RunReport(const ReportArgs& args) {
     if (!s.ok()) return ReportOutputError("report", s.WithContext(args.out));
   }
   if (signature->state == SignatureStatus::State::kFailed) {
-    std::fprintf(stderr, "dtm report: %s: the signature does not verify: %s\n",
-                 args.manifest.c_str(), signature->detail.c_str());
+    PrintError("dtm report: %s: the signature does not verify: %s\n", args.manifest.c_str(),
+               signature->detail.c_str());
     return kExitFailed;
   }
   return kExitOk;

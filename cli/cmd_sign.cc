@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "cli_util.h"
 #include "command.h"
 #include "dtm/attestation.h"
 #include "dtm/file_io.h"
@@ -69,9 +70,9 @@ int RunSign(const SignArgs& args) {
   if (!bundle.ok()) return ReportError("sign", bundle.status().WithContext(args.manifest));
   Status written = WriteFileAtomically(out, *bundle, 0644, /*overwrite=*/true);
   if (!written.ok()) return ReportOutputError("sign", written);
-  std::printf("%s %s with key %s (%s)\nwrote %s\n", args.append ? "co-signed" : "signed",
-              args.manifest.c_str(), key->public_key().key_id().c_str(),
-              std::string(AlgorithmName(key->algorithm())).c_str(), out.c_str());
+  Print("%s %s with key %s (%s)\nwrote %s\n", args.append ? "co-signed" : "signed",
+        args.manifest.c_str(), key->public_key().key_id().c_str(),
+        std::string(AlgorithmName(key->algorithm())).c_str(), out.c_str());
   return kExitOk;
 }
 

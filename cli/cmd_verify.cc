@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 
+#include "cli_util.h"
 #include "command.h"
 #include "dtm/attestation.h"
 #include "dtm/container.h"
@@ -48,13 +49,12 @@ int RunVerifyUnsigned(const VerifyArgs& args) {
                                      .WithContext("manifest-integrity")
                                      .WithContext(args.manifest + ": verification failed"));
   }
-  std::printf(
-      "integrity verified %s (UNSIGNED: no signature was checked; nothing says who made it)\n",
-      args.manifest.c_str());
-  std::printf("  merkle root  %s\n", ToHex(integrity->merkle_root).c_str());
-  std::printf("  file sha256  %s\n", ToHex(integrity->file_sha256).c_str());
-  std::printf("  records      %llu\n", static_cast<unsigned long long>(integrity->records));
-  std::printf("checks passed: manifest-integrity\n");
+  Print("integrity verified %s (UNSIGNED: no signature was checked; nothing says who made it)\n",
+        args.manifest.c_str());
+  Print("  merkle root  %s\n", ToHex(integrity->merkle_root).c_str());
+  Print("  file sha256  %s\n", ToHex(integrity->file_sha256).c_str());
+  Print("  records      %llu\n", static_cast<unsigned long long>(integrity->records));
+  Print("checks passed: manifest-integrity\n");
   if (args.data.root.empty()) return kExitOk;
   return VerifyData(args.manifest, args.data);
 }
@@ -78,16 +78,16 @@ int RunVerify(const VerifyArgs& args) {
     return ReportError("verify",
                        report->status.WithContext(args.manifest + ": verification failed"));
   }
-  std::printf("verified %s: %s\n", args.manifest.c_str(), report->subject_name.c_str());
-  std::printf("  bundle       %s (%s)\n", bundle_path.c_str(), report->media_type.c_str());
-  std::printf("  merkle root  %s\n", ToHex(report->merkle_root).c_str());
-  std::printf("  file sha256  %s\n", ToHex(report->manifest_sha256).c_str());
-  std::printf("  signed at    %s (stated by the signer; no timestamp authority)\n",
-              FormatUtcTime(report->signed_at).c_str());
+  Print("verified %s: %s\n", args.manifest.c_str(), report->subject_name.c_str());
+  Print("  bundle       %s (%s)\n", bundle_path.c_str(), report->media_type.c_str());
+  Print("  merkle root  %s\n", ToHex(report->merkle_root).c_str());
+  Print("  file sha256  %s\n", ToHex(report->manifest_sha256).c_str());
+  Print("  signed at    %s (stated by the signer; no timestamp authority)\n",
+        FormatUtcTime(report->signed_at).c_str());
   PrintSigners(*report, key_files);
-  std::printf("  threshold    %zu distinct key(s) verified, %d required\n", report->distinct_keys,
-              args.trust.threshold);
-  std::printf("checks passed: %s\n", kChecks);
+  Print("  threshold    %zu distinct key(s) verified, %d required\n", report->distinct_keys,
+        args.trust.threshold);
+  Print("checks passed: %s\n", kChecks);
   if (args.data.root.empty()) return kExitOk;
   return VerifyData(args.manifest, args.data);
 }

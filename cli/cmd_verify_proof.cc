@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 
+#include "cli_util.h"
 #include "command.h"
 #include "dtm/file_io.h"
 #include "dtm/proof.h"
@@ -55,36 +56,34 @@ std::string Short(const std::string& name, std::string_view prefix) {
 std::string OrNone(const std::string& s) { return s.empty() ? "(not stated)" : Printable(s); }
 
 void PrintSource(const v1::Source& s, uint64_t leaf) {
-  std::printf("source %s (leaf %llu)\n", Printable(s.id()).c_str(),
-              static_cast<unsigned long long>(leaf));
-  std::printf("  name         %s\n", OrNone(s.name()).c_str());
-  std::printf("  license      %s\n", OrNone(s.license().expression()).c_str());
-  std::printf("  use class    %s\n",
-              Short(v1::UseClass_Name(s.license().use_class()), "USE_CLASS_").c_str());
-  std::printf("  acquisition  %s\n",
-              Short(v1::AcquisitionMethod_Name(s.provenance().acquisition()), "ACQUISITION_METHOD_")
-                  .c_str());
+  Print("source %s (leaf %llu)\n", Printable(s.id()).c_str(),
+        static_cast<unsigned long long>(leaf));
+  Print("  name         %s\n", OrNone(s.name()).c_str());
+  Print("  license      %s\n", OrNone(s.license().expression()).c_str());
+  Print("  use class    %s\n",
+        Short(v1::UseClass_Name(s.license().use_class()), "USE_CLASS_").c_str());
+  Print("  acquisition  %s\n",
+        Short(v1::AcquisitionMethod_Name(s.provenance().acquisition()), "ACQUISITION_METHOD_")
+            .c_str());
   if (s.has_generation()) {
     const v1::Generation& g = s.generation();
     std::string model = g.model();
     if (!g.model_version().empty()) model += " " + g.model_version();
     if (!g.provider().name().empty()) model += " by " + g.provider().name();
-    std::printf("  generator    %s\n", OrNone(model).c_str());
+    Print("  generator    %s\n", OrNone(model).c_str());
   } else {
-    std::printf("  generator    none declared\n");
+    Print("  generator    none declared\n");
   }
-  for (const std::string& url : s.urls())
-    std::printf("  url          %s\n", Printable(url).c_str());
+  for (const std::string& url : s.urls()) Print("  url          %s\n", Printable(url).c_str());
 }
 
 void PrintFile(const v1::FileEntry& f, uint64_t leaf) {
-  std::printf("file %s (leaf %llu)\n", Printable(f.path()).c_str(),
-              static_cast<unsigned long long>(leaf));
-  std::printf("  source       %s\n", Printable(f.source_id()).c_str());
-  std::printf("  sha256       %s\n", ToHex(f.sha256()).c_str());
-  std::printf("  size         %llu bytes\n", static_cast<unsigned long long>(f.size()));
-  std::printf("  origin       %s\n",
-              Short(v1::FileEntry::Origin_Name(f.origin()), "ORIGIN_").c_str());
+  Print("file %s (leaf %llu)\n", Printable(f.path()).c_str(),
+        static_cast<unsigned long long>(leaf));
+  Print("  source       %s\n", Printable(f.source_id()).c_str());
+  Print("  sha256       %s\n", ToHex(f.sha256()).c_str());
+  Print("  size         %llu bytes\n", static_cast<unsigned long long>(f.size()));
+  Print("  origin       %s\n", Short(v1::FileEntry::Origin_Name(f.origin()), "ORIGIN_").c_str());
 }
 
 int RunVerifyProof(const VerifyProofArgs& args) {
@@ -102,29 +101,29 @@ int RunVerifyProof(const VerifyProofArgs& args) {
                        result->status.WithContext(args.proof + ": verification failed"));
   }
   const v1::Header& header = result->header;
-  std::printf("verified %s: %zu record(s) of %s\n", args.proof.c_str(), result->records.size(),
-              Printable(result->attestation.subject_name).c_str());
-  std::printf("  query        %s\n", Printable(DescribeQuery(result->proof.query)).c_str());
-  std::printf("  publisher    %s\n", OrNone(header.publisher().name()).c_str());
+  Print("verified %s: %zu record(s) of %s\n", args.proof.c_str(), result->records.size(),
+        Printable(result->attestation.subject_name).c_str());
+  Print("  query        %s\n", Printable(DescribeQuery(result->proof.query)).c_str());
+  Print("  publisher    %s\n", OrNone(header.publisher().name()).c_str());
   for (const v1::ModelRef& m : header.models()) {
-    std::printf("  model        %s\n",
-                OrNone(m.name() + (m.version().empty() ? "" : " ") + m.version()).c_str());
+    Print("  model        %s\n",
+          OrNone(m.name() + (m.version().empty() ? "" : " ") + m.version()).c_str());
   }
-  std::printf("  merkle root  %s (%llu records)\n", ToHex(result->proof.merkle_root).c_str(),
-              static_cast<unsigned long long>(result->proof.tree_size));
-  std::printf("  signed at    %s (stated by the signer; no timestamp authority)\n",
-              FormatUtcTime(result->attestation.signed_at).c_str());
+  Print("  merkle root  %s (%llu records)\n", ToHex(result->proof.merkle_root).c_str(),
+        static_cast<unsigned long long>(result->proof.tree_size));
+  Print("  signed at    %s (stated by the signer; no timestamp authority)\n",
+        FormatUtcTime(result->attestation.signed_at).c_str());
   PrintSigners(result->attestation, key_files);
-  std::printf("  threshold    %zu distinct key(s) verified, %d required\n",
-              result->attestation.distinct_keys, args.trust.threshold);
-  std::printf("what the lab declared:\n");
+  Print("  threshold    %zu distinct key(s) verified, %d required\n",
+        result->attestation.distinct_keys, args.trust.threshold);
+  Print("what the lab declared:\n");
   for (size_t i = 0; i < result->records.size(); ++i) {
     const v1::Record& r = result->records[i];
     const uint64_t leaf = result->proof.entries[i].leaf_index;
     if (r.has_source()) PrintSource(r.source(), leaf);
     if (r.has_file()) PrintFile(r.file(), leaf);
   }
-  std::printf("checks passed: %s\n", kChecks);
+  Print("checks passed: %s\n", kChecks);
   return kExitOk;
 }
 

@@ -4,9 +4,12 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <iostream>
 #include <vector>
 
+#include "cli_util.h"
 #include "command.h"
+#include "dtm/format.h"
 
 namespace dtm::cli {
 namespace {
@@ -24,7 +27,7 @@ bool RegisterCommand(CommandSpec spec) {
 }
 
 int ReportError(const char* command, const Status& status) {
-  std::fprintf(stderr, "dtm %s: %s\n", command, status.message().c_str());
+  PrintError("dtm %s: %s\n", command, status.message().c_str());
   if (status.code() == StatusCode::kVerificationFailed) return kExitFailed;
   if (status.code() == StatusCode::kInternal) return kExitOutputError;
   if (status.code() == StatusCode::kCancelled) return kExitInterrupted;
@@ -32,14 +35,35 @@ int ReportError(const char* command, const Status& status) {
 }
 
 int ReportOutputError(const char* command, const Status& status) {
-  std::fprintf(stderr, "dtm %s: %s\n", command, status.message().c_str());
+  PrintError("dtm %s: %s\n", command, status.message().c_str());
   return kExitOutputError;
 }
+
+// Parses the command line and runs the command; the exit code.
+int Run(int argc, char** argv);
 
 }  // namespace dtm::cli
 
 int main(int argc, char** argv) {
   using namespace dtm::cli;
+  // Everything dtm prints goes through TerminalText (spec/cli.md, "Text from
+  // inputs"); the progress line alone writes to stderr itself.
+  std::streambuf* const stdout_buf = std::cout.rdbuf();
+  std::streambuf* const stderr_buf = std::cerr.rdbuf();
+  dtm::TerminalTextBuf stdout_filter(stdout_buf), stderr_filter(stderr_buf);
+  std::cout.rdbuf(&stdout_filter);
+  std::cerr.rdbuf(&stderr_filter);
+  const int rc = Run(argc, argv);
+  std::cout.flush();
+  std::cerr.flush();
+  std::cout.rdbuf(stdout_buf);
+  std::cerr.rdbuf(stderr_buf);
+  return rc;
+}
+
+namespace dtm::cli {
+
+int Run(int argc, char** argv) {
   CLI::App app{"dtm: build, sign and verify Dataset Transparency Manifests", "dtm"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("dtm ") + DTM_CLI_VERSION);
@@ -70,15 +94,18 @@ int main(int argc, char** argv) {
   const int rc = run();
   // Output lost on standard output (a full disk, a closed pipe, /dev/full) is
   // an output error, whatever the command printed.
+  std::cout.flush();
   const bool flushed = std::fflush(stdout) == 0;
   const int err = errno;
   if (!flushed || std::ferror(stdout)) {
     if (rc == kExitOk) {
-      std::fprintf(stderr, "dtm %s: standard output: write failed%s%s\n",
-                   app.get_subcommands().front()->get_name().c_str(), flushed ? "" : ": ",
-                   flushed ? "" : std::strerror(err));
+      PrintError("dtm %s: standard output: write failed%s%s\n",
+                 app.get_subcommands().front()->get_name().c_str(), flushed ? "" : ": ",
+                 flushed ? "" : std::strerror(err));
     }
     return kExitOutputError;
   }
   return rc;
 }
+
+}  // namespace dtm::cli

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "cli_util.h"
 #include "signing_files.h"
 
 namespace dtm::cli {
@@ -54,22 +55,22 @@ Status LoadTrust(const TrustArgs& args, VerifyOptions* options,
 void PrintSigners(const VerificationReport& report,
                   const std::map<std::string, std::string>& key_files) {
   for (const SignerReport& s : report.signers) {
-    std::printf("  signature %zu  ", s.index + 1);
+    Print("  signature %zu  ", s.index + 1);
     if (!s.verified) {
-      std::printf("not counted: %s (keyid hint \"%s\")\n", s.problem.c_str(), s.keyid_hint.c_str());
+      Print("not counted: %s (keyid hint \"%s\")\n", s.problem.c_str(), s.keyid_hint.c_str());
       continue;
     }
     const std::string alg(AlgorithmName(s.algorithm));
     if (s.by_certificate) {
-      std::printf("verified: certificate \"%s\"", s.subject.c_str());
+      Print("verified: certificate \"%s\"", s.subject.c_str());
       if (!s.subject_alt_names.empty()) {
-        std::printf(" (SAN %s)", Join(s.subject_alt_names).c_str());
+        Print(" (SAN %s)", Join(s.subject_alt_names).c_str());
       }
-      std::printf(", key %s (%s)\n", s.key_id.c_str(), alg.c_str());
+      Print(", key %s (%s)\n", s.key_id.c_str(), alg.c_str());
     } else {
       auto file = key_files.find(s.key_id);
-      std::printf("verified: key %s (%s) from %s\n", s.key_id.c_str(), alg.c_str(),
-                  file != key_files.end() ? file->second.c_str() : "?");
+      Print("verified: key %s (%s) from %s\n", s.key_id.c_str(), alg.c_str(),
+            file != key_files.end() ? file->second.c_str() : "?");
     }
   }
 }

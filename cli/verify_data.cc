@@ -25,21 +25,21 @@ int VerifyData(const std::string& manifest, const DataArgs& args) {
   options.cancel = InstallInterruptHandler();
   auto report = CheckDataAgainstManifest(manifest, args.root, options);
   if (options.cancel->load()) {
-    std::fprintf(stderr, "dtm verify: interrupted\n");
+    PrintError("dtm verify: interrupted\n");
     return kExitInterrupted;
   }
   if (!report.ok()) return ReportError("verify", report.status());
-  std::printf("data %s: %llu of %llu entries re-hashed and equal (%llu bytes)\n", args.root.c_str(),
-              static_cast<unsigned long long>(report->files_verified),
-              static_cast<unsigned long long>(report->entries),
-              static_cast<unsigned long long>(report->bytes_verified));
+  Print("data %s: %llu of %llu entries re-hashed and equal (%llu bytes)\n", args.root.c_str(),
+        static_cast<unsigned long long>(report->files_verified),
+        static_cast<unsigned long long>(report->entries),
+        static_cast<unsigned long long>(report->bytes_verified));
   if (report->declared_absent > 0) {
-    std::printf("  %llu declared entries not present under the folder (not checked)\n",
-                static_cast<unsigned long long>(report->declared_absent));
+    Print("  %llu declared entries not present under the folder (not checked)\n",
+          static_cast<unsigned long long>(report->declared_absent));
   }
   for (const auto& [source, tally] : report->by_source) {
     if (tally.missing + tally.modified + tally.unreadable == 0) continue;
-    std::printf(
+    Print(
         "  source %s: %llu files, %llu verified, %llu missing, %llu modified, %llu "
         "unreadable\n",
         source.c_str(), static_cast<unsigned long long>(tally.files),
@@ -49,20 +49,20 @@ int VerifyData(const std::string& manifest, const DataArgs& args) {
         static_cast<unsigned long long>(tally.unreadable));
     for (const DataProblem& p : report->problems) {
       if (p.source_id != source) continue;
-      std::printf("    %-10s %s%s%s\n", DataProblemKindName(p.kind), p.path.c_str(),
-                  p.detail.empty() ? "" : ": ", p.detail.c_str());
+      Print("    %-10s %s%s%s\n", DataProblemKindName(p.kind), p.path.c_str(),
+            p.detail.empty() ? "" : ": ", p.detail.c_str());
     }
   }
   if (report->unexpected_count > 0) {
-    std::printf("  %llu unexpected files (in the folder, in no entry):\n",
-                static_cast<unsigned long long>(report->unexpected_count));
+    Print("  %llu unexpected files (in the folder, in no entry):\n",
+          static_cast<unsigned long long>(report->unexpected_count));
     constexpr size_t kShown = 20;
     for (size_t i = 0; i < report->unexpected.size() && i < kShown; ++i) {
-      std::printf("    %s\n", report->unexpected[i].c_str());
+      Print("    %s\n", report->unexpected[i].c_str());
     }
     if (report->unexpected_count > kShown) {
-      std::printf("    ... and %llu more\n",
-                  static_cast<unsigned long long>(report->unexpected_count - kShown));
+      Print("    ... and %llu more\n",
+            static_cast<unsigned long long>(report->unexpected_count - kShown));
     }
   }
   if (report->ok()) return kExitOk;

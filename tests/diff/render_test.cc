@@ -137,14 +137,15 @@ TEST(DiffRenderTest, ManifestTextCannotDriveTheTerminalOrTheMarkup) {
   EXPECT_FALSE(Has(t, "\x1b")) << t;
   EXPECT_FALSE(Has(t, "\x7f"));
   EXPECT_FALSE(Has(t, "\xc2\x9b"));
-  EXPECT_TRUE(Has(t, "name: Source web -> Evil\\x1b[31m *bold* | <b> `x`\\x0anext\\x7f\\u009b\n"))
+  EXPECT_TRUE(
+      Has(t, "name: Source web -> Evil\\u001b[31m *bold* | <b> `x`\\u000anext\\u007f\\u009b\n"))
       << t;
   EXPECT_TRUE(Has(t, "+ a|b`c.html")) << t;
   const std::string md = Markdown(d);
   EXPECT_FALSE(Has(md, "\x1b"));
   EXPECT_TRUE(Has(md,
-                  "| `name` | Source web | Evil\\\\x1b\\[31m \\*bold\\* \\| \\<b\\> \\`x\\`"
-                  "\\\\x0anext\\\\x7f\\\\u009b |\n"))
+                  "| `name` | Source web | Evil\\\\u001b\\[31m \\*bold\\* \\| \\<b\\> \\`x\\`"
+                  "\\\\u000anext\\\\u007f\\\\u009b |\n"))
       << md;
   EXPECT_TRUE(Has(md, "``a\\|b`c.html``")) << md;
   const Json j = JsonOf(d);

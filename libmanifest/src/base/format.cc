@@ -6,6 +6,8 @@
 #include <cctype>
 #include <cstdio>
 
+#include "base/text.h"
+
 namespace dtm {
 
 using google::protobuf::EnumDescriptor;
@@ -66,6 +68,72 @@ std::string FormatDate(const google::protobuf::Timestamp& t) {
   // A calendar date is stored as midnight UTC: show the date alone.
   if (t.nanos() == 0 && t.seconds() % 86400 == 0) return s.substr(0, 10);
   return s;
+}
+
+std::string TerminalText(std::string_view text) {
+  return internal::Printable(text, internal::ControlCharacters::kShowEscapedKeepLines);
+}
+
+namespace {
+
+constexpr size_t kMaxPendingLine = 64u << 10;
+
+// Where to cut `text` so that no UTF-8 sequence is split: before a lead
+// byte among the last three whose sequence would not end inside `text`.
+size_t CutBeforeIncompleteCharacter(std::string_view text) {
+  for (size_t k = 1; k <= 3 && k <= text.size(); ++k) {
+    const unsigned char c = static_cast<unsigned char>(text[text.size() - k]);
+    if (c < 0xc0) continue;  // ASCII or a continuation byte
+    const size_t len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+    return len > k ? text.size() - k : text.size();
+  }
+  return text.size();
+}
+
+}  // namespace
+
+TerminalTextBuf::~TerminalTextBuf() { Emit(true); }
+
+bool TerminalTextBuf::Emit(bool all) {
+  size_t end = pending_.size();
+  if (!all) {
+    const size_t newline = pending_.rfind('\n');
+    if (newline != std::string::npos) {
+      end = newline + 1;
+    } else if (pending_.size() > kMaxPendingLine) {
+      end = CutBeforeIncompleteCharacter(pending_);
+    } else {
+      return true;
+    }
+  }
+  if (end == 0) return true;
+  const std::string out = TerminalText(std::string_view(pending_).substr(0, end));
+  pending_.erase(0, end);
+  const auto n = static_cast<std::streamsize>(out.size());
+  return target_->sputn(out.data(), n) == n;
+}
+
+TerminalTextBuf::int_type TerminalTextBuf::overflow(int_type c) {
+  if (traits_type::eq_int_type(c, traits_type::eof())) return traits_type::not_eof(c);
+  pending_ += traits_type::to_char_type(c);
+  if (c == '\n' || pending_.size() > kMaxPendingLine) {
+    if (!Emit(false)) return traits_type::eof();
+  }
+  return c;
+}
+
+std::streamsize TerminalTextBuf::xsputn(const char* data, std::streamsize size) {
+  pending_.append(data, static_cast<size_t>(size));
+  if (pending_.find('\n', pending_.size() - static_cast<size_t>(size)) != std::string::npos ||
+      pending_.size() > kMaxPendingLine) {
+    if (!Emit(false)) return 0;
+  }
+  return size;
+}
+
+int TerminalTextBuf::sync() {
+  if (!Emit(true)) return -1;
+  return target_->pubsync();
 }
 
 }  // namespace dtm

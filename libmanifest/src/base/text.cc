@@ -2,6 +2,7 @@
 #include "base/text.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <vector>
 
 namespace dtm::internal {
@@ -22,36 +23,98 @@ std::string QuoteForMessage(std::string_view text) {
   return out + (text.size() > kMaxShown ? "'..." : "'");
 }
 
+size_t Utf8SequenceAt(std::string_view text, size_t i) {
+  const unsigned char c = static_cast<unsigned char>(text[i]);
+  size_t len;
+  unsigned min_second = 0x80, max_second = 0xbf;
+  if (c < 0x80) {
+    return 1;
+  } else if (c >= 0xc2 && c <= 0xdf) {
+    len = 2;
+  } else if (c >= 0xe0 && c <= 0xef) {
+    len = 3;
+    min_second = c == 0xe0 ? 0xa0 : 0x80;  // shortest form
+    max_second = c == 0xed ? 0x9f : 0xbf;  // no surrogates
+  } else if (c >= 0xf0 && c <= 0xf4) {
+    len = 4;
+    min_second = c == 0xf0 ? 0x90 : 0x80;  // shortest form
+    max_second = c == 0xf4 ? 0x8f : 0xbf;  // at most U+10FFFF
+  } else {
+    return 0;
+  }
+  if (len > text.size() - i) return 0;
+  for (size_t k = 1; k < len; ++k) {
+    const unsigned char b = static_cast<unsigned char>(text[i + k]);
+    const unsigned lo = k == 1 ? min_second : 0x80, hi = k == 1 ? max_second : 0xbf;
+    if (b < lo || b > hi) return 0;
+  }
+  return len;
+}
+
 bool IsValidUtf8(std::string_view text) {
-  size_t i = 0;
-  while (i < text.size()) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    size_t len;
-    unsigned min_second = 0x80, max_second = 0xbf;
-    if (c < 0x80) {
-      len = 1;
-    } else if (c >= 0xc2 && c <= 0xdf) {
-      len = 2;
-    } else if (c >= 0xe0 && c <= 0xef) {
-      len = 3;
-      min_second = c == 0xe0 ? 0xa0 : 0x80;  // shortest form
-      max_second = c == 0xed ? 0x9f : 0xbf;  // no surrogates
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      len = 4;
-      min_second = c == 0xf0 ? 0x90 : 0x80;  // shortest form
-      max_second = c == 0xf4 ? 0x8f : 0xbf;  // at most U+10FFFF
-    } else {
-      return false;
-    }
-    if (len > text.size() - i) return false;
-    for (size_t k = 1; k < len; ++k) {
-      const unsigned char b = static_cast<unsigned char>(text[i + k]);
-      const unsigned lo = k == 1 ? min_second : 0x80, hi = k == 1 ? max_second : 0xbf;
-      if (b < lo || b > hi) return false;
-    }
+  for (size_t i = 0; i < text.size();) {
+    const size_t len = Utf8SequenceAt(text, i);
+    if (len == 0) return false;
     i += len;
   }
   return true;
+}
+
+namespace {
+
+uint32_t CodePoint(std::string_view text, size_t i, size_t len) {
+  const auto byte = [&](size_t k) { return static_cast<unsigned char>(text[i + k]); };
+  switch (len) {
+    case 1:
+      return byte(0);
+    case 2:
+      return (byte(0) & 0x1fu) << 6 | (byte(1) & 0x3fu);
+    case 3:
+      return (byte(0) & 0x0fu) << 12 | (byte(1) & 0x3fu) << 6 | (byte(2) & 0x3fu);
+    default:
+      return (byte(0) & 0x07u) << 18 | (byte(1) & 0x3fu) << 12 | (byte(2) & 0x3fu) << 6 |
+             (byte(3) & 0x3fu);
+  }
+}
+
+// A character that acts instead of being read (see ControlCharacters).
+bool IsControlOrMark(uint32_t cp) {
+  return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x061c || cp == 0x200e || cp == 0x200f ||
+         (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+}  // namespace
+
+std::string Printable(std::string_view text, ControlCharacters mode) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    const size_t len = Utf8SequenceAt(text, i);
+    if (len == 0) {  // not UTF-8
+      const unsigned char b = static_cast<unsigned char>(text[i++]);
+      if (mode == ControlCharacters::kAsSpace) {
+        out += "\xef\xbf\xbd";
+      } else {
+        out += "\\x";
+        out += kHex[b >> 4];
+        out += kHex[b & 15];
+      }
+      continue;
+    }
+    const uint32_t cp = CodePoint(text, i, len);
+    if (!IsControlOrMark(cp) ||
+        (mode == ControlCharacters::kShowEscapedKeepLines && (cp == '\n' || cp == '\t'))) {
+      out.append(text.substr(i, len));
+    } else if (mode == ControlCharacters::kAsSpace) {
+      if (cp == '\n' || cp == '\r' || cp == '\t') out += ' ';
+    } else {
+      out += "\\u";
+      for (int shift = 12; shift >= 0; shift -= 4) out += kHex[(cp >> shift) & 15];
+    }
+    i += len;
+  }
+  return out;
 }
 
 size_t EditDistance(std::string_view a, std::string_view b) {

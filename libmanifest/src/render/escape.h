@@ -1,5 +1,5 @@
-// Making untrusted text safe to show: one filter for control characters and
-// the escapers of each output format, shared by reports and diffs. Text from a
+// Making untrusted text safe to show: the escapers of each output format,
+// on top of base/text.h's Printable, shared by reports and diffs. Text from a
 // manifest, a model file or a policy goes through these before it is written.
 // All functions are pure and thread-safe.
 #pragma once
@@ -7,21 +7,9 @@
 #include <string>
 #include <string_view>
 
+#include "base/text.h"
+
 namespace dtm::internal {
-
-// What happens to control characters.
-enum class ControlCharacters {
-  // Shown, so that a reader sees what is there: C0 controls and DEL as \xNN,
-  // C1 controls (U+0080..U+009F) as \u00NN. For terminal text and diffs.
-  kShowEscaped,
-  // Newline, carriage return and tab become one space; the other C0 controls
-  // and DEL are dropped. For prose in documents.
-  kAsSpace,
-};
-
-// `text` with its control characters handled as `mode` says; every other byte
-// is kept.
-std::string Printable(std::string_view text, ControlCharacters mode);
 
 // Printable text for Markdown: every character that can open inline markup,
 // raw HTML, a link, an entity, a table cell, a heading or math
