@@ -43,6 +43,15 @@ int RunSign(const SignArgs& args) {
                                                "already exists (--append adds a signature to it, "
                                                "--force replaces it)"));
   }
+  // A co-signature reads the bundle and writes it back: through a link it
+  // would read one file and replace another (the link). Name the file itself.
+  if (args.append &&
+      std::filesystem::symlink_status(out, ec).type() == std::filesystem::file_type::symlink) {
+    return ReportError(
+        "sign", Status::InvalidArgument(out,
+                                        "is a symbolic link; --append rewrites the bundle in "
+                                        "place, so give the bundle's own path"));
+  }
   auto key = LoadPrivateKey(args.key, args.passphrase);
   if (!key.ok()) return ReportError("sign", key.status());
 

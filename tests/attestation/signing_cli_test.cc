@@ -1,6 +1,8 @@
 // The signing commands end to end through the dtm binary: keygen, sign,
 // verify, their files, their output and their exit codes (0 verified, 1 a
 // check failed, 2 bad usage or unreadable input).
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
@@ -120,6 +122,11 @@ TEST_F(SigningCliTest, CoSignatureAndThreshold) {
   EXPECT_EQ(Dtm("sign data.dtm --key auditor.key --append"), 2);
   EXPECT_EQ(Dtm("verify data.dtm --key lab.pub --key auditor.pub --threshold 2"), 0) << out_;
   EXPECT_TRUE(OutputHas("2 distinct key(s) verified, 2 required")) << out_;
+  // --append through a link would read the target and replace the link.
+  ASSERT_EQ(symlink("data.dtm.sigstore.json", Path("link.json").c_str()), 0);
+  EXPECT_EQ(Dtm("sign data.dtm --key auditor.key --append -o link.json"), 2);
+  EXPECT_TRUE(OutputHas("link.json: is a symbolic link; --append rewrites the bundle in place"))
+      << out_;
 }
 
 TEST_F(SigningCliTest, SourceDateEpochMakesEd25519BundlesReproducible) {

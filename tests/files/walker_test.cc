@@ -130,6 +130,14 @@ TEST(FileWalkerTest, DetectsLinkLoopsAndDanglingLinks) {
   Walk(d2.path(), true, &s);
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
   EXPECT_NE(s.message().find("missing target"), std::string::npos) << s.message();
+
+  // Two links that point at each other: a loop, not a missing target.
+  TempDir d3;
+  ASSERT_EQ(symlink("b", d3.Path("a").c_str()), 0);
+  ASSERT_EQ(symlink("a", d3.Path("b").c_str()), 0);
+  Walk(d3.path(), true, &s);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("symbolic links form a loop"), std::string::npos) << s.message();
 }
 
 TEST(FileWalkerTest, SpecialFilesAreReportedAsOther) {

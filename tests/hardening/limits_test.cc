@@ -71,6 +71,17 @@ TEST(LimitsJsonTest, NestingAndValuesAreCheckedBeforeBuilding) {
               "x: more than 1000000 values");
 }
 
+// A NUL ends the text for the parser, so garbage after it would pass; and an
+// error quoting a megabyte of digits would be a megabyte long.
+TEST(LimitsJsonTest, NulBytesAndHugeTokensAreRefusedBriefly) {
+  ExpectError(ParseStrictJson(std::string("{\"a\": 1}\0garbage", 17), "x").status(),
+              StatusCode::kCorruption, "x: not valid JSON: a NUL byte at offset 8");
+  const Status huge = ParseStrictJson("{\"a\": " + std::string(1000000, '1') + "}", "x").status();
+  EXPECT_EQ(huge.code(), StatusCode::kCorruption);
+  EXPECT_LT(huge.message().size(), 300u) << huge.message().size();
+  EXPECT_TRUE(huge.message().ends_with("...")) << huge.message();
+}
+
 // nlohmann's callback parser takes quadratic time for the objects of an array;
 // ParseStrictJson must not (this took minutes with it, milliseconds without).
 TEST(LimitsJsonTest, ManyObjectsInAnArrayParseInLinearTime) {

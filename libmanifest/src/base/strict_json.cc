@@ -11,6 +11,15 @@ namespace {
 
 using Json = nlohmann::json;
 
+// nlohmann's message, cut: it quotes the token it stopped at, which can be a
+// megabyte of digits.
+std::string ParserProblem(const nlohmann::detail::exception& e) {
+  constexpr size_t kMaxShown = 200;
+  std::string message = e.what();
+  if (message.size() > kMaxShown) message = message.substr(0, kMaxShown) + "...";
+  return "not valid JSON: " + message;
+}
+
 // A first pass over the text that builds nothing: it checks the nesting, the
 // number of values and duplicate member names, so that nlohmann's DOM is built
 // only for documents within the limits (its callback parser is quadratic in
@@ -46,7 +55,7 @@ class LimitChecker : public nlohmann::json_sax<Json> {
     return true;
   }
   bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) override {
-    problem = std::string("not valid JSON: ") + e.what();
+    problem = ParserProblem(e);
     return false;
   }
 
@@ -72,6 +81,11 @@ class LimitChecker : public nlohmann::json_sax<Json> {
 }  // namespace
 
 StatusOr<nlohmann::json> ParseStrictJson(std::string_view text, std::string_view what) {
+  // JSON text never holds a NUL byte (RFC 8259: not whitespace, escaped in
+  // strings), and the parser would take one for the end of the text.
+  if (const size_t nul = text.find('\0'); nul != std::string_view::npos) {
+    return Status::Corruption(what, "not valid JSON: a NUL byte at offset " + std::to_string(nul));
+  }
   try {
     LimitChecker checker;
     if (!Json::sax_parse(text.begin(), text.end(), &checker)) {
@@ -79,7 +93,7 @@ StatusOr<nlohmann::json> ParseStrictJson(std::string_view text, std::string_view
     }
     return Json::parse(text.begin(), text.end());
   } catch (const Json::exception& e) {
-    return Status::Corruption(what, std::string("not valid JSON: ") + e.what());
+    return Status::Corruption(what, ParserProblem(e));
   }
 }
 

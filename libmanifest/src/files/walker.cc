@@ -177,7 +177,9 @@ class Walker {
     // after realpath() cannot lead the walk outside.
     std::string target = RealPath(abs);
     if (target.empty()) {
-      return Status::InvalidArgument("'" + rel + "'", "symbolic link to a missing target");
+      return Status::InvalidArgument("'" + rel + "'", errno == ELOOP
+                                                          ? "symbolic links form a loop"
+                                                          : "symbolic link to a missing target");
     }
     if (!IsInside(real_root_, target)) {
       return Status::InvalidArgument("'" + rel + "'",
