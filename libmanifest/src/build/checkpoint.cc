@@ -214,16 +214,18 @@ const FileDigest* BuildCheckpoint::Lookup(const std::string& open_path,
 
 void BuildCheckpoint::Record(const std::string& open_path, const FileDigest& digest) {
   if (fd_ < 0 || open_path.size() > kMaxPath) return;  // not resumable; hashed again
-  std::lock_guard<std::mutex> lock(mu_);
-  size_t start = buffer_.size();
+  // The record and its MAC are made outside the lock: threads only queue.
+  std::string record;
   uint32_t len = static_cast<uint32_t>(open_path.size());
-  for (int i = 0; i < 4; ++i) buffer_.push_back(static_cast<char>(len >> (8 * i)));
-  buffer_ += open_path;
-  PutU64(&buffer_, digest.size);
-  PutU64(&buffer_, static_cast<uint64_t>(digest.mtime_ns));
-  buffer_.append(reinterpret_cast<const char*>(digest.sha256.data()), 32);
-  const Sha256Digest mac = RecordMac(key_, std::string_view(buffer_).substr(start));
-  buffer_.append(reinterpret_cast<const char*>(mac.data()), kMacBytes);
+  for (int i = 0; i < 4; ++i) record.push_back(static_cast<char>(len >> (8 * i)));
+  record += open_path;
+  PutU64(&record, digest.size);
+  PutU64(&record, static_cast<uint64_t>(digest.mtime_ns));
+  record.append(reinterpret_cast<const char*>(digest.sha256.data()), 32);
+  const Sha256Digest mac = RecordMac(key_, record);
+  record.append(reinterpret_cast<const char*>(mac.data()), kMacBytes);
+  std::lock_guard<std::mutex> lock(mu_);
+  buffer_ += record;
   if (buffer_.size() >= kFlushBytes) {
     Status s = FlushLocked();
     if (!s.ok() && write_error_.ok()) write_error_ = s;
