@@ -65,6 +65,7 @@ class DataChecker {
   Status ListDisk(const std::string& root) {
     WalkOptions wo;
     wo.follow_symlinks = options_.follow_symlinks;
+    wo.defer_regular_stat = true;  // files are stat'ed in parallel when checked
     DTM_ASSIGN_OR_RETURN(root_fd_, OpenTaskRoot(root));
     wo.root_fd = root_fd_.get();
     DTM_RETURN_IF_ERROR(WalkTree(

@@ -161,6 +161,7 @@ Status SelectOnDisk(const BuildSpec& spec, const std::string& root, const Output
   };
   WalkOptions wo;
   wo.follow_symlinks = follow_symlinks;
+  wo.defer_regular_stat = true;  // stat'ed on every core (ListFilesInParallel)
   // Only links that an include pattern selects, or under which one could
   // match, are resolved (spec/cli.md, "Symbolic links and special files").
   wo.link_wanted = [&](std::string_view rel) {

@@ -47,8 +47,10 @@ HashTask HashTaskFor(const WalkEntry& entry);
 StatusOr<internal::FileDescriptor> OpenTaskRoot(const std::string& root);
 
 // Stats every task that is not yet listed (StatRegularFileAt), on `jobs`
-// threads, and sets its `listed`. A failure is passed to `failed(index,
-// status)` (serialised; the task stays unlisted). Returns kInternal
+// threads, and sets its `listed`. With a folder dir_fd, each task's folder is
+// opened beneath it (no link on the way) once for the consecutive tasks in
+// it, and the file stat'ed by name there: one call a file, no link followed. A failure is passed to
+// `failed(index, status)` (serialised; the task stays unlisted). Returns kInternal
 // ("interrupted") if `cancel` was set, else OK. Folder walks that skip the
 // stat of regular files leave it to this, which runs on every core.
 Status ListFilesInParallel(std::vector<HashTask>* tasks, const ParallelHashOptions& options,

@@ -43,11 +43,11 @@ struct WalkOptions {
   std::function<bool(std::string_view rel_path)> link_wanted;
   // When the folder listing says an entry is a regular file, report it without
   // a stat (is_listed false): the caller stats the files it wants on every core
-  // (ListFilesInParallel). Entries of unknown type are still stat'ed. A
-  // deferred stat must refuse links on the way, which a stat call cannot, so
-  // it costs an open beneath the root, an fstat and a close (5 us a file
-  // against 2.3 us for the walk's own fstatat on the folder it holds): build
-  // and verify --data leave this off.
+  // (ListFilesInParallel), and the walk itself costs one system call per
+  // folder instead of one per file. Entries of unknown type are still stat'ed.
+  // A deferred stat must pass no link on the way, which a stat of a path
+  // cannot promise: ListFilesInParallel opens each folder beneath the root
+  // and stats its files by name relative to it.
   bool defer_regular_stat = false;
   // The root's descriptor (OpenTaskRoot), which the caller opens the reported
   // files relative to; the walk checks that it is the folder it reads. -1: the
