@@ -183,7 +183,8 @@ TEST(DiffFilesTest, InconsistentManifestsAreCorrupt) {
          h.set_merkle_root(std::string(32, '\x07'));
          m->header = test::SerializeDeterministic(h);
        },
-       "header.merkle_root is 0707070707070707070707070707070707070707070707070707070707070707 but the records give "},
+       "header.merkle_root is 0707070707070707070707070707070707070707070707070707070707070707 but "
+       "the records give "},
       {"order",
        [&](test::CraftedManifest* m) {
          std::vector<v1::Record> swapped = records;

@@ -18,7 +18,10 @@ TEST(PrintableTest, ShowEscapedShowsC0DelAndC1) {
 // The direction marks that reorder what a terminal shows, and bytes that are
 // not UTF-8 (0x9b alone is the one-byte CSI of some terminals).
 TEST(PrintableTest, ShowEscapedShowsDirectionMarksAndBytesThatAreNotUtf8) {
-  EXPECT_EQ(Printable("a\xe2\x80\xae" "b", ControlCharacters::kShowEscaped), "a\\u202eb");
+  EXPECT_EQ(Printable("a\xe2\x80\xae"
+                      "b",
+                      ControlCharacters::kShowEscaped),
+            "a\\u202eb");
   EXPECT_EQ(Printable("\xe2\x81\xa6x\xe2\x81\xa9", ControlCharacters::kShowEscaped),
             "\\u2066x\\u2069");
   EXPECT_EQ(Printable("\xd8\x9c\xe2\x80\x8e\xe2\x80\x8f", ControlCharacters::kShowEscaped),
@@ -28,7 +31,10 @@ TEST(PrintableTest, ShowEscapedShowsDirectionMarksAndBytesThatAreNotUtf8) {
                       ControlCharacters::kShowEscaped),
             "a\\x9b4Ab\\xff");
   EXPECT_EQ(Printable("\xc3", ControlCharacters::kShowEscaped), "\\xc3");  // cut short
-  EXPECT_EQ(Printable("a\xe2\x80\xae" "b\xff", ControlCharacters::kAsSpace), "ab\xef\xbf\xbd");
+  EXPECT_EQ(Printable("a\xe2\x80\xae"
+                      "b\xff",
+                      ControlCharacters::kAsSpace),
+            "ab\xef\xbf\xbd");
 }
 
 TEST(PrintableTest, KeepLinesKeepsNewlineAndTabOnly) {
