@@ -4,14 +4,7 @@
 
 namespace dtm::internal {
 
-BackgroundMerkleRoot::BackgroundMerkleRoot() {
-  batch_.reserve(kBatchLeaves);
-  try {
-    thread_ = std::thread([this] { Run(); });
-  } catch (const std::system_error&) {
-    // No thread to be had: Submit() hashes on the caller's.
-  }
-}
+BackgroundMerkleRoot::BackgroundMerkleRoot() { batch_.reserve(kBatchLeaves); }
 
 BackgroundMerkleRoot::~BackgroundMerkleRoot() {
   {
@@ -22,10 +15,23 @@ BackgroundMerkleRoot::~BackgroundMerkleRoot() {
   if (thread_.joinable()) thread_.join();
 }
 
+void BackgroundMerkleRoot::HashBatchHere() {
+  for (const Sha256Digest& leaf : batch_) builder_.AddLeafHash(leaf);
+  batch_.clear();
+}
+
 void BackgroundMerkleRoot::Submit() {
+  // The thread starts with the first full batch: a small manifest's root is
+  // hashed on the caller's thread, with no thread started at all.
+  if (!thread_.joinable() && !no_thread_) {
+    try {
+      thread_ = std::thread([this] { Run(); });
+    } catch (const std::system_error&) {
+      no_thread_ = true;  // none to be had: the caller's hashes everything
+    }
+  }
   if (!thread_.joinable()) {
-    for (const Sha256Digest& leaf : batch_) builder_.AddLeafHash(leaf);
-    batch_.clear();
+    HashBatchHere();
     return;
   }
   std::vector<Sha256Digest> next;
@@ -57,6 +63,10 @@ void BackgroundMerkleRoot::Run() {
 }
 
 Sha256Digest BackgroundMerkleRoot::Root() {
+  if (!thread_.joinable()) {
+    HashBatchHere();
+    return builder_.Root();
+  }
   if (!batch_.empty()) Submit();
   std::unique_lock<std::mutex> lock(mu_);
   cv_.wait(lock, [this] { return queue_.empty() && !busy_; });

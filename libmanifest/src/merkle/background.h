@@ -13,9 +13,11 @@
 
 namespace dtm::internal {
 
-// The caller adds leaf hashes; they go to the thread in batches. Memory is
-// bounded: AddLeafHash waits when kMaxQueued batches are pending. Not
-// thread-safe (one caller); the destructor stops the thread.
+// The caller adds leaf hashes; they go to the thread in batches of
+// kBatchLeaves (the thread starts with the first, so fewer leaves are hashed
+// on the caller's thread and cost no thread). Memory is bounded: AddLeafHash
+// waits when kMaxQueued batches are pending. Not thread-safe (one caller);
+// the destructor stops the thread.
 class BackgroundMerkleRoot {
  public:
   BackgroundMerkleRoot();
@@ -36,6 +38,7 @@ class BackgroundMerkleRoot {
   static constexpr size_t kMaxQueued = 8;
 
   void Submit();
+  void HashBatchHere();
   void Run();
 
   std::vector<Sha256Digest> batch_;  // the caller's, not yet submitted
@@ -44,6 +47,7 @@ class BackgroundMerkleRoot {
   std::deque<std::vector<Sha256Digest>> queue_;  // guarded by mu_
   bool busy_ = false;                            // the thread holds a batch; guarded by mu_
   bool stop_ = false;                            // guarded by mu_
+  bool no_thread_ = false;                       // a thread could not be started
   MerkleRootBuilder builder_;                    // the thread's while it runs
   std::thread thread_;
 };
