@@ -79,6 +79,15 @@ int RunBuild(const BuildArgs& args) {
           GroupDigits(h.totals().sources()).c_str(), GroupDigits(h.totals().files()).c_str(),
           GroupDigits(result->files_hashed).c_str(), GroupDigits(result->files_declared).c_str(),
           HumanBytes(h.totals().bytes()).c_str());
+    if (h.totals().document_entries() > 0 || result->documents_skipped > 0) {
+      Print("documents: %s found in the files (%s)", GroupDigits(result->documents).c_str(),
+            HumanBytes(h.totals().document_bytes()).c_str());
+      if (result->documents_skipped > 0) {
+        Print(", %s bad documents skipped (counted in their files' entries)",
+              GroupDigits(result->documents_skipped).c_str());
+      }
+      Print("\n");
+    }
     if (result->files_resumed > 0) {
       Print("resumed: %s file digests taken from the checkpoint\n",
             GroupDigits(result->files_resumed).c_str());

@@ -12,6 +12,7 @@ struct ExportArgs {
   std::string manifest;
   std::string format = "json";
   std::string output;
+  bool documents = false;
 };
 
 DTM_REGISTER_COMMAND(show,
@@ -37,8 +38,12 @@ DTM_REGISTER_COMMAND(
               ->check(CLI::IsMember({"json", "jsonl"}));
           app->add_option("-o,--output", args->output,
                           "Write to this file (default: standard output)");
+          app->add_flag("--documents", args->documents,
+                        "Write only the document entries, one JSON object a line, digests in hex "
+                        "(spec/cli.md)");
           return [args] {
             ExportFormat f = args->format == "jsonl" ? ExportFormat::kJsonl : ExportFormat::kJson;
+            if (args->documents) f = ExportFormat::kDocuments;
             Status s = WriteOutput(args->output, [&](std::ostream& out) {
               return ExportManifest(args->manifest, f, out);
             });

@@ -11,6 +11,7 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   libprotobuf-dev protobuf-compiler \
   libssl-dev openssl \
   libzstd-dev zstd libutf8proc-dev \
+  libsimdjson-dev zlib1g-dev libidn2-dev libpsl-dev publicsuffix libarchive-dev \
   libgtest-dev \
   libyaml-dev nlohmann-json3-dev libcli11-dev \
   clang libclang-rt-14-dev \

@@ -590,7 +590,7 @@ TEST_F(ContainerTest, CheckManifestAppliesRecordRules) {
   records = {unknown};
   WriteBytes(x, CraftedOf(records).Build());
   ExpectError(CheckManifest(x).status(), StatusCode::kCorruption,
-              x + ": record 0: record has no kind (neither source nor file)");
+              x + ": record 0: record has no kind (not a source, file or document)");
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 namespace dtm {
 namespace {
 
+using test::MakeDocument;
 using test::MakeFile;
 using test::MakeSource;
 
@@ -176,7 +177,8 @@ TEST(RecordsSequenceTest, ByteWiseOrderIsAccepted) {
 }
 
 TEST(RecordsSequenceTest, RecordRules) {
-  ExpectSequenceError({v1::Record()}, "record 0: record has no kind (neither source nor file)");
+  ExpectSequenceError({v1::Record()},
+                      "record 0: record has no kind (not a source, file or document)");
   v1::Record r = MakeSource("Web");
   ExpectSequenceError({r}, "record 0: source 'Web': source id must start with a-z or 0-9, not 'W'");
   r = MakeSource("web");
@@ -216,6 +218,75 @@ TEST(RecordsSequenceTest, OverflowsAreErrors) {
 TEST(RecordsSequenceTest, MaxSources) {
   ExpectSequenceError({MakeSource("a"), MakeSource("b"), MakeSource("c")},
                       "record 2: source 'c': more than 2 sources", StatusCode::kLimitExceeded, 2);
+}
+
+TEST(RecordsSequenceTest, DocumentsFollowTheirFileAndAreCounted) {
+  RecordSequence seq;
+  const std::vector<v1::Record> records = {MakeSource("news"),
+                                           MakeSource("web"),
+                                           MakeFile("news", "a.jsonl", 100),
+                                           MakeDocument("news", "a.jsonl", 0, 40),
+                                           MakeDocument("news", "a.jsonl", 2, 50),
+                                           MakeFile("news", "b.jsonl"),
+                                           MakeFile("web", "c.warc"),
+                                           MakeDocument("web", "c.warc", 0, 7)};
+  for (const v1::Record& r : records) {
+    ASSERT_TRUE(seq.Add(r).ok()) << seq.Add(r).ToString();
+  }
+  EXPECT_EQ(seq.totals().document_entries(), 3u);
+  EXPECT_EQ(seq.totals().document_bytes(), 97u);
+  EXPECT_EQ(seq.totals().files(), 3u);
+  const v1::Composition c = seq.composition();
+  ASSERT_EQ(c.by_use_class_size(), 1);
+  EXPECT_EQ(c.by_use_class(0).document_entries(), 3u);
+}
+
+TEST(RecordsSequenceTest, DocumentRuleViolations) {
+  const v1::Record news = MakeSource("news");
+  const v1::Record file = MakeFile("news", "a.jsonl");
+  ExpectSequenceError({news, MakeDocument("news", "a.jsonl", 0)},
+                      "record 1: document 0 of file 'a.jsonl' of source 'news' does not follow "
+                      "its file's entry");
+  ExpectSequenceError({news, file, MakeDocument("news", "b.jsonl", 0)},
+                      "record 2: document 0 of file 'b.jsonl' of source 'news' does not follow "
+                      "its file's entry");
+  ExpectSequenceError({MakeSource("a"), news, file, MakeDocument("a", "a.jsonl", 0)},
+                      "record 3: document 0 of file 'a.jsonl' of source 'a' does not follow its "
+                      "file's entry");
+  ExpectSequenceError(
+      {news, file, MakeDocument("news", "a.jsonl", 3), MakeDocument("news", "a.jsonl", 3)},
+      "record 3: document 3 of file 'a.jsonl' of source 'news' out of order "
+      "(after document 3)");
+  ExpectSequenceError(
+      {news, file, MakeDocument("news", "a.jsonl", 3), MakeDocument("news", "a.jsonl", 1)},
+      "record 3: document 1 of file 'a.jsonl' of source 'news' out of order "
+      "(after document 3)");
+  v1::Record short_digest = MakeDocument("news", "a.jsonl", 0);
+  short_digest.mutable_document()->set_sha256("abc");
+  ExpectSequenceError({news, file, short_digest},
+                      "record 2: document 0 of file 'a.jsonl' of source 'news': sha256 is 3 bytes, "
+                      "must be 32");
+  v1::Record short_text = MakeDocument("news", "a.jsonl", 0);
+  short_text.mutable_document()->set_text_sha256(std::string(31, 'x'));
+  ExpectSequenceError({news, file, short_text},
+                      "record 2: document 0 of file 'a.jsonl' of source 'news': text_sha256 is 31 "
+                      "bytes, must be 0 or 32");
+  v1::Record bad_url = MakeDocument("news", "a.jsonl", 0);
+  bad_url.mutable_document()->set_url("https://a.example/\xff");
+  ExpectSequenceError({news, file, bad_url},
+                      "record 2: document 0 of file 'a.jsonl' of source 'news': url is not UTF-8 "
+                      "of at most 8192 bytes");
+  v1::Record long_id = MakeDocument("news", "a.jsonl", 0);
+  long_id.mutable_document()->set_id(std::string(8193, 'i'));
+  ExpectSequenceError({news, file, long_id},
+                      "record 2: document 0 of file 'a.jsonl' of source 'news': id is not UTF-8 "
+                      "of at most 8192 bytes");
+  ExpectSequenceError({news, file, MakeDocument("news", "a.jsonl", 0), MakeSource("z")},
+                      "record 3: source 'z' after the files (sources come first)");
+  // A document's file ends with the next file: no document of it may follow.
+  ExpectSequenceError({news, file, MakeFile("news", "b.jsonl"), MakeDocument("news", "a.jsonl", 1)},
+                      "record 3: document 1 of file 'a.jsonl' of source 'news' does not follow "
+                      "its file's entry");
 }
 
 }  // namespace

@@ -38,4 +38,20 @@ inline v1::Record MakeFile(const std::string& source, const std::string& path, u
   return r;
 }
 
+// A DocumentEntry record of file `path` with digests derived from `ordinal`.
+inline v1::Record MakeDocument(const std::string& source, const std::string& path, uint64_t ordinal,
+                               uint64_t size = 10) {
+  v1::Record r;
+  v1::DocumentEntry* d = r.mutable_document();
+  d->set_source_id(source);
+  d->set_path(path);
+  d->set_ordinal(ordinal);
+  d->set_line(ordinal + 1);
+  d->set_size(size);
+  d->set_sha256(std::string(32, static_cast<char>('a' + ordinal % 26)));
+  d->set_text_sha256(std::string(32, static_cast<char>('A' + ordinal % 26)));
+  d->set_origin(v1::FileEntry::ORIGIN_HASHED);
+  return r;
+}
+
 }  // namespace dtm::test

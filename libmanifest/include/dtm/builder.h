@@ -36,7 +36,9 @@ struct BuildResult {
   uint64_t files_hashed = 0;
   uint64_t bytes_hashed = 0;
   uint64_t files_declared = 0;
-  uint64_t files_resumed = 0;  // digests taken from the checkpoint (counted in files_hashed)
+  uint64_t files_resumed = 0;      // digests taken from the checkpoint (counted in files_hashed)
+  uint64_t documents = 0;          // DocumentEntry records written
+  uint64_t documents_skipped = 0;  // under DocumentRule.skip_bad, over all files
   // Paths that differ only by Unicode normalisation or letter case: two
   // entries in the manifest, one file on file systems that ignore the
   // difference (macOS, Windows). The first kMaxListedCollisions pairs (byte
@@ -52,7 +54,10 @@ struct BuildResult {
 // location, the source and the path: a pattern that matches nothing, a selected
 // symbolic link or special file, a non-UTF-8 or otherwise invalid path, an
 // unreadable file, a file that changed while it was hashed, a path listed twice
-// in a source. Errors of the output file (cannot create it, disk full) are
+// in a source, a document that breaks its source's rule (spec/documents.md).
+// The documents of sources with a DocumentRule are found while their files are
+// hashed (one read) and kept in compressed scratch files beside the output
+// until they are written. Errors of the output file (cannot create it, disk full) are
 // kIOError with a message starting "output '<output_path>'"; see IsOutputError.
 // While hashing, each digest is appended to OUTPUT.checkpoint; the checkpoint
 // is deleted once the manifest is in place and left behind on any failure, for

@@ -16,6 +16,8 @@ namespace dtm {
 // Limits of the record rules (spec/container.md, "Limits").
 inline constexpr size_t kMaxSourceIdBytes = 128;
 inline constexpr size_t kMaxPathBytes = 4096;
+// DocumentEntry.id, url and member, and FileEntry.first_skip.
+inline constexpr size_t kMaxDocumentFieldBytes = 8192;
 inline constexpr uint64_t kDefaultMaxSources = 1u << 20;
 // What the sources of a manifest may take (encoded): readers keep every Source.
 inline constexpr uint64_t kDefaultMaxSourceRecordBytes = 256u << 10;
@@ -68,10 +70,12 @@ class RecordSequence {
     uint64_t tokens = 0;
     uint64_t files = 0;
     uint64_t bytes = 0;
+    uint64_t documents = 0;
   };
 
   Status AddSource(const v1::Source& source);
   Status AddFile(const v1::FileEntry& file);
+  Status AddDocument(const v1::DocumentEntry& doc);
   void AddRows(int32_t SourceTally::*dimension,
                google::protobuf::RepeatedPtrField<v1::CompositionRow>* rows) const;
 
@@ -86,6 +90,9 @@ class RecordSequence {
   bool seen_file_ = false;
   size_t current_source_ = 0;
   std::string last_path_;
+  // Whether the previous record was a document (of the file last_path_), and its ordinal.
+  bool seen_document_ = false;
+  uint64_t last_ordinal_ = 0;
   v1::Totals totals_;
 };
 

@@ -20,6 +20,10 @@ Status WriteManifestSummary(const std::string& path, std::ostream& out);
 enum class ExportFormat {
   kJson,   // one JSON document: {"header": {...}, "records": [{...}, ...]}
   kJsonl,  // one JSON object a line: {"header": {...}} first, then {"source": ...} / {"file": ...}
+  // One JSON object per document, nothing else: {"source", "path", "ordinal",
+  // "line", "offset", "member", "id", "url", "size", "sha256", "text_sha256",
+  // "text_bytes"}, digests in lower-case hex, fields without a value left out.
+  kDocuments,
 };
 
 // Writes the manifest in the protobuf JSON mapping (field names as in the

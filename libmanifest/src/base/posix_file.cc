@@ -1,13 +1,17 @@
 #include "base/posix_file.h"
 
+#include "base/byte_source.h"
+
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <utility>
 
@@ -197,6 +201,38 @@ TempFile& TempFile::operator=(TempFile&& other) noexcept {
     other.path_.clear();
   }
   return *this;
+}
+
+StatusOr<size_t> StringByteSource::Read(char* buffer, size_t n) {
+  const size_t take = std::min(n, data_.size());
+  std::memcpy(buffer, data_.data(), take);
+  data_.remove_prefix(take);
+  return take;
+}
+
+StatusOr<FileDescriptor> OpenScratchFile(const std::string& folder) {
+  FileDescriptor fd(::open(folder.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600));
+  if (fd.get() >= 0) return fd;
+  // Where the file system has no unnamed files: a named one, unlinked at once.
+  std::string name = (folder.empty() ? std::string(".") : folder) + "/.dtm-scratch-XXXXXX";
+  fd = FileDescriptor(::mkostemp(name.data(), O_CLOEXEC));
+  if (fd.get() < 0) return ErrnoStatus(folder, "create a scratch file", errno);
+  ::unlink(name.c_str());
+  return fd;
+}
+
+Status ReadAt(int fd, void* data, size_t size, uint64_t offset, const std::string& path) {
+  auto* p = static_cast<char*>(data);
+  while (size > 0) {
+    const ssize_t n = ::pread(fd, p, size, static_cast<off_t>(offset));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return ErrnoStatus(path, "read", errno);
+    if (n == 0) return Status::IOError(path, "ended early");
+    p += n;
+    size -= static_cast<size_t>(n);
+    offset += static_cast<uint64_t>(n);
+  }
+  return Status::Ok();
 }
 
 }  // namespace dtm::internal

@@ -102,4 +102,13 @@ class TempFile {
   std::string path_;
 };
 
+// A new file for scratch data in `folder`, open for reading and writing,
+// which no name leads to (O_TMPFILE, or a name removed at once): it goes
+// away with its descriptor. kIOError naming the folder.
+StatusOr<FileDescriptor> OpenScratchFile(const std::string& folder);
+
+// Reads exactly `size` bytes at `offset` (pread, retried); kIOError naming
+// `path` for a failure or an early end.
+Status ReadAt(int fd, void* data, size_t size, uint64_t offset, const std::string& path);
+
 }  // namespace dtm::internal

@@ -7,10 +7,14 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <mutex>
 
+#include "base/posix_file.h"
 #include "build/checkpoint.h"
 #include "build/file_selection.h"
+#include "documents/extract.h"
+#include "documents/spool.h"
 #include "dtm/container.h"
 #include "files/parallel_hash.h"
 #include "files/path_fold.h"
@@ -23,6 +27,7 @@
 namespace dtm {
 
 using internal::BuildCheckpoint;
+using internal::DocumentSpool;
 using internal::FileSelection;
 using internal::FindPathCollisions;
 using internal::HashFilesInParallel;
@@ -33,6 +38,7 @@ using internal::PathCollision;
 using internal::PathCollisions;
 using internal::SelectedFile;
 using internal::SelectFiles;
+using internal::SkippedDocuments;
 
 using google::protobuf::Timestamp;
 using google::protobuf::util::TimeUtil;
@@ -68,8 +74,14 @@ StatusOr<Timestamp> CreationTime(const BuildOptions& options) {
   return now;
 }
 
-// The first of the errors (by task index), saying how many files failed.
+// The first of the errors (by task index), saying how many files failed; an
+// error of the output (its scratch files) first, as it is.
 Status FirstFileError(std::vector<std::pair<size_t, Status>> errors) {
+  for (const auto& [index, status] : errors) {
+    if (status.code() == StatusCode::kIOError && status.message().starts_with("output '")) {
+      return status;
+    }
+  }
   std::sort(errors.begin(), errors.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
   Status first = errors.front().second;
@@ -79,11 +91,79 @@ Status FirstFileError(std::vector<std::pair<size_t, Status>> errors) {
   return first;
 }
 
+// The documents of a build: which task's file each source's rule applies to,
+// and where its documents are kept until they are written.
+struct BuildDocuments {
+  std::string output_path;                       // scratch files are the output's: their errors too
+  std::unique_ptr<DocumentSpool> spool;          // null when no source has a DocumentRule
+  std::vector<const v1::DocumentRule*> rule;     // per task; null when it has no documents
+  std::vector<DocumentSpool::Segment> segments;  // per task
+  std::vector<SkippedDocuments> skipped;         // per task
+};
+
+// Marks the tasks whose files are in a source with documents. A file on disk
+// that two sources with rules select, or a declared file (not read) in such a
+// source, is an error: its documents would be ambiguous or unknown.
+Status PlanDocuments(const BuildSpec& spec, const std::string& output_path, FileSelection* sel,
+                     BuildDocuments* docs) {
+  bool any = false;
+  for (const SourceSpec& s : spec.sources) any = any || s.source.has_documents();
+  if (!any) return Status::Ok();
+  docs->output_path = output_path;
+  docs->spool = std::make_unique<DocumentSpool>(internal::ParentDirectory(output_path));
+  docs->rule.assign(sel->tasks.size(), nullptr);
+  docs->segments.resize(sel->tasks.size());
+  docs->skipped.resize(sel->tasks.size());
+  std::vector<uint32_t> owner(sel->tasks.size(), 0);
+  for (const SelectedFile& f : sel->files) {
+    const SourceSpec& source = spec.sources[sel->source_order[f.source]];
+    if (!source.source.has_documents()) continue;
+    if (f.task == SelectedFile::kDeclared) {
+      return Status::InvalidArgument(
+          source.location + ": source '" + source.source.id() + "'",
+          "file '" + std::string(sel->PathOf(f)) +
+              "' is declared, not read, so its documents cannot be found (data.documents)");
+    }
+    if (docs->rule[f.task] != nullptr && owner[f.task] != f.source) {
+      return Status::InvalidArgument(
+          source.location + ": source '" + source.source.id() + "'",
+          "file '" + std::string(sel->PathOf(f)) + "' is also selected by source '" +
+              spec.sources[sel->source_order[owner[f.task]]].source.id() +
+              "', and both find documents in their files");
+    }
+    docs->rule[f.task] = &source.source.documents();
+    owner[f.task] = f.source;
+    sel->tasks[f.task].read_contents = true;
+  }
+  return Status::Ok();
+}
+
+// Finds the documents of task `i` in `contents` and keeps them in the spool.
+Status ExtractTaskDocuments(BuildDocuments* docs, size_t i, const std::string& name,
+                            internal::ByteSource& contents) {
+  auto output_error = [&](const Status& s) {
+    return Status::IOError("output '" + docs->output_path + "'", s.message());
+  };
+  auto writer = docs->spool->StartSegment();
+  if (!writer.ok()) return output_error(writer.status());
+  DTM_RETURN_IF_ERROR(internal::ExtractDocuments(
+      *docs->rule[i], name, contents,
+      [&](internal::ExtractedDocument& doc) {
+        Status s = (*writer)->Add(doc);
+        return s.ok() ? s : output_error(s);
+      },
+      &docs->skipped[i]));
+  auto segment = (*writer)->Finish();
+  if (!segment.ok()) return output_error(segment.status());
+  docs->segments[i] = *segment;
+  return Status::Ok();
+}
+
 // Stats (where the walk left it) and hashes every task, and stores sizes and
 // digests into the selected files. Takes digests from the checkpoint where the
 // file is unchanged, hashes the rest, records each new digest in the checkpoint.
 Status HashSelection(FileSelection* sel, const BuildOptions& options, BuildCheckpoint* checkpoint,
-                     BuildResult* result) {
+                     BuildDocuments* docs, BuildResult* result) {
   ParallelHashOptions ho;
   ho.jobs = options.jobs;
   ho.phase = "hashing";
@@ -101,7 +181,11 @@ Status HashSelection(FileSelection* sel, const BuildOptions& options, BuildCheck
   std::vector<HashTask> todo;
   std::vector<size_t> todo_index;  // todo[k] is sel->tasks[todo_index[k]]
   for (size_t i = 0; i < sel->tasks.size(); ++i) {
-    if (const FileDigest* d = checkpoint->Lookup(sel->tasks[i].open_path, sel->tasks[i].listed)) {
+    // A file with documents is read again: the checkpoint keeps digests only.
+    const FileDigest* d = sel->tasks[i].read_contents
+                              ? nullptr
+                              : checkpoint->Lookup(sel->tasks[i].open_path, sel->tasks[i].listed);
+    if (d != nullptr) {
       digests[i] = d->sha256;
       ++result->files_resumed;
     } else {
@@ -109,6 +193,9 @@ Status HashSelection(FileSelection* sel, const BuildOptions& options, BuildCheck
       todo_index.push_back(i);
     }
   }
+  ho.contents = [&](size_t k, internal::ByteSource& contents) {
+    return ExtractTaskDocuments(docs, todo_index[k], todo[k].open_path, contents);
+  };
   Status run = HashFilesInParallel(todo, ho, [&](size_t k, StatusOr<FileDigest> r) {
     size_t i = todo_index[k];
     if (r.ok()) {
@@ -185,21 +272,38 @@ Status CheckOutputFolder(const std::string& output_path) {
   return Status::Ok();
 }
 
-Status WriteRecords(const BuildSpec& spec, const FileSelection& sel, ManifestWriter* writer) {
+Status WriteRecords(const BuildSpec& spec, const FileSelection& sel, const BuildDocuments& docs,
+                    ManifestWriter* writer, BuildResult* result) {
   v1::Record record;
   for (size_t idx : sel.source_order) {
     *record.mutable_source() = spec.sources[idx].source;
     DTM_RETURN_IF_ERROR(writer->Add(record));
   }
   v1::FileEntry* entry = record.mutable_file();
+  v1::Record doc_record;
   for (const SelectedFile& f : sel.files) {
-    entry->set_source_id(spec.sources[sel.source_order[f.source]].source.id());
+    const std::string& source_id = spec.sources[sel.source_order[f.source]].source.id();
+    entry->set_source_id(source_id);
     entry->set_path(std::string(sel.PathOf(f)));
     entry->set_size(f.size);
     entry->set_sha256(std::string(AsBytes(f.sha256)));
     entry->set_origin(f.task == SelectedFile::kDeclared ? v1::FileEntry::ORIGIN_DECLARED
                                                         : v1::FileEntry::ORIGIN_HASHED);
+    const bool has_documents =
+        docs.spool != nullptr && f.task != SelectedFile::kDeclared && docs.rule[f.task] != nullptr;
+    entry->set_documents_skipped(has_documents ? docs.skipped[f.task].count : 0);
+    entry->set_first_skip(has_documents ? docs.skipped[f.task].first : std::string());
     DTM_RETURN_IF_ERROR(writer->Add(record));
+    if (!has_documents) continue;
+    result->documents_skipped += docs.skipped[f.task].count;
+    DTM_RETURN_IF_ERROR(docs.spool->ForEach(docs.segments[f.task], [&](v1::DocumentEntry& doc) {
+      doc.set_source_id(source_id);
+      doc.set_path(entry->path());
+      doc.set_origin(v1::FileEntry::ORIGIN_HASHED);
+      doc_record.mutable_document()->Swap(&doc);
+      ++result->documents;
+      return writer->Add(doc_record);
+    }));
   }
   return Status::Ok();
 }
@@ -232,7 +336,9 @@ StatusOr<BuildResult> BuildManifest(const BuildSpec& spec, const BuildOptions& o
                        SelectFiles(spec, root, output_path, options.follow_symlinks));
   DTM_ASSIGN_OR_RETURN(auto checkpoint, BuildCheckpoint::Open(BuildCheckpoint::PathFor(output_path),
                                                               options.resume));
-  DTM_RETURN_IF_ERROR(HashSelection(&sel, options, checkpoint.get(), &result));
+  BuildDocuments docs;
+  DTM_RETURN_IF_ERROR(PlanDocuments(spec, output_path, &sel, &docs));
+  DTM_RETURN_IF_ERROR(HashSelection(&sel, options, checkpoint.get(), &docs, &result));
   DTM_RETURN_IF_ERROR(SortSelection(spec, &sel));
   PathCollisions collisions = FindPathCollisions(
       sel.files.size(), [&](size_t i) { return sel.PathOf(sel.files[i]); },
@@ -242,7 +348,7 @@ StatusOr<BuildResult> BuildManifest(const BuildSpec& spec, const BuildOptions& o
     result.path_collisions.emplace_back(std::move(c.first), std::move(c.second));
   }
   if (options.cancel && options.cancel->load()) return Status::Cancelled("interrupted");
-  Status written = WriteRecords(spec, sel, writer->get());
+  Status written = WriteRecords(spec, sel, docs, writer->get(), &result);
   // Record rules (canonical order, valid paths) are checked by Add and are
   // input errors; anything else while writing is the output's.
   if (!written.ok()) {

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "buildspec/rules.h"
+#include "dtm/documents.h"
 #include "dtm/records.h"
 #include "dtm/spdx.h"
 #include "files/path_glob.h"
@@ -44,6 +45,7 @@ class SpecLoader {
   Status LoadSources(const YamlNode& node, BuildSpec* spec);
   Status LoadData(const YamlNode& node, const std::string& path, SourceSpec* spec);
   Status LoadDeclaredFiles(const YamlNode& node, const std::string& path, SourceSpec* spec);
+  Status LoadDocumentRule(const YamlNode& node, const std::string& path, SourceSpec* spec);
   // Resolves a spec-relative path and checks that it names a regular file.
   StatusOr<std::string> ExistingFile(const std::string& value, const std::string& path);
 
@@ -135,6 +137,10 @@ Status SpecLoader::LoadSources(const YamlNode& node, BuildSpec* spec) {
     std::vector<YamlEntry> extras;
     if (element.IsNull()) return yaml_.Error(element.Mark(), path, "null in a sequence");
     DTM_RETURN_IF_ERROR(yaml_.ToMessage(element, &source.source, path, options, &extras));
+    if (source.source.has_documents()) {
+      return rules_.Fail(FieldPath(path, "documents"),
+                         "belongs in the source's data block (data.documents)");
+    }
     DTM_RETURN_IF_ERROR(rules_.CheckSource(&source.source, path));
     const std::string id_path = FieldPath(path, "id");
     const YamlMark id_mark = rules_.Where(id_path);
@@ -160,8 +166,8 @@ Status SpecLoader::LoadSources(const YamlNode& node, BuildSpec* spec) {
 Status SpecLoader::LoadData(const YamlNode& node, const std::string& path, SourceSpec* spec) {
   std::vector<YamlEntry> entries;
   if (!node.IsNull()) {
-    DTM_RETURN_IF_ERROR(
-        yaml_.Entries(node, path, {"include", "exclude", "listing", "files"}, &entries));
+    DTM_RETURN_IF_ERROR(yaml_.Entries(
+        node, path, {"include", "exclude", "listing", "files", "documents"}, &entries));
   }
   for (const YamlEntry& entry : entries) {
     const std::string entry_path = FieldPath(path, entry.key);
@@ -177,6 +183,8 @@ Status SpecLoader::LoadData(const YamlNode& node, const std::string& path, Sourc
         }
       }
       (entry.key == "include" ? spec->include : spec->exclude) = std::move(patterns);
+    } else if (entry.key == "documents") {
+      DTM_RETURN_IF_ERROR(LoadDocumentRule(entry.value, entry_path, spec));
     } else if (entry.key == "listing") {
       DTM_ASSIGN_OR_RETURN(std::string listing, yaml_.String(entry.value, entry_path));
       if (listing.empty()) return rules_.Fail(entry_path, "must not be empty or null");
@@ -187,6 +195,21 @@ Status SpecLoader::LoadData(const YamlNode& node, const std::string& path, Sourc
   }
   if (spec->include.empty() && spec->listing.empty() && spec->declared.empty()) {
     return rules_.Fail(path, "give at least one of include, listing or files");
+  }
+  return Status::Ok();
+}
+
+Status SpecLoader::LoadDocumentRule(const YamlNode& node, const std::string& path,
+                                    SourceSpec* spec) {
+  if (!node.IsMap()) return yaml_.Error(node.Mark(), path, "expected a mapping");
+  v1::DocumentRule* rule = spec->source.mutable_documents();
+  DTM_RETURN_IF_ERROR(yaml_.ToMessage(node, rule, path, YamlToProto::Options()));
+  if (Status s = ValidateDocumentRule(*rule); !s.ok()) {
+    const std::string field = s.message().substr(0, s.message().find(':'));
+    const YamlMark* mark = yaml_.MarkOf(FieldPath(path, field));
+    return yaml_.Error(mark != nullptr ? *mark : node.Mark(),
+                       mark != nullptr ? FieldPath(path, field) : path,
+                       s.message().substr(s.message().find(':') + 2));
   }
   return Status::Ok();
 }

@@ -2,6 +2,8 @@
 // one version of one file (dtm/file_hash.h).
 #include "dtm/file_hash.h"
 
+#include "files/read_file.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -123,9 +125,60 @@ StatusOr<FileIdentity> StatRegularFileAt(int dir_fd, const char* path, const std
   return IdentityOf(st);
 }
 
+namespace {
+
+// The bytes of an open file, hashed as they are read.
+class HashingSource : public internal::ByteSource {
+ public:
+  HashingSource(int fd, const std::string& name, uint64_t size, Sha256* sha,
+                const HashFileProgress& progress, const std::atomic<bool>* cancel)
+      : fd_(fd), name_(name), size_(size), sha_(sha), progress_(progress), cancel_(cancel) {}
+
+  StatusOr<size_t> Read(char* buffer, size_t n) override {
+    if (ended_ || n == 0) return size_t{0};
+    const ssize_t got = ReadRetrying(fd_, buffer, n);
+    if (got < 0) return ErrnoStatus(name_, "read", errno);
+    if (got == 0) {
+      ended_ = true;
+      return size_t{0};
+    }
+    sha_->Update(buffer, static_cast<size_t>(got));
+    total_ += static_cast<uint64_t>(got);
+    if (progress_) progress_(total_);
+    if (cancel_ != nullptr && cancel_->load(std::memory_order_relaxed)) {
+      return Status::Cancelled(name_, "interrupted");
+    }
+    // As in HashFileAt: a short read that reaches the listed size is the end.
+    if (static_cast<size_t>(got) < n && total_ == size_) ended_ = true;
+    return static_cast<size_t>(got);
+  }
+  uint64_t total() const { return total_; }
+
+ private:
+  int fd_;
+  const std::string& name_;
+  uint64_t size_;
+  Sha256* sha_;
+  const HashFileProgress& progress_;
+  const std::atomic<bool>* cancel_;
+  uint64_t total_ = 0;
+  bool ended_ = false;
+};
+
+}  // namespace
+
 StatusOr<FileDigest> HashFileAt(int dir_fd, const char* path, const std::string& name,
                                 const FileIdentity* listed, std::string* buffer,
                                 const HashFileProgress& progress, const std::atomic<bool>* cancel) {
+  return internal::ReadAndHashFileAt(dir_fd, path, name, listed, buffer, progress, cancel, nullptr);
+}
+
+StatusOr<FileDigest> internal::ReadAndHashFileAt(int dir_fd, const char* path,
+                                                 const std::string& name,
+                                                 const FileIdentity* listed, std::string* buffer,
+                                                 const HashFileProgress& progress,
+                                                 const std::atomic<bool>* cancel,
+                                                 const FileContentsReader* read) {
   DTM_ASSIGN_OR_RETURN(const int fd, OpenRegularFileAt(dir_fd, path, name));
   const internal::FileDescriptor closer(fd);
 
@@ -151,7 +204,16 @@ StatusOr<FileDigest> HashFileAt(int dir_fd, const char* path, const std::string&
   thread_local Sha256 sha;
   ResetUnlessFinished guard(&sha);
   uint64_t total = 0;
-  for (;;) {
+  if (read != nullptr) {
+    HashingSource source(fd, name, before.size, &sha, progress, cancel);
+    DTM_RETURN_IF_ERROR((*read)(source));
+    for (;;) {
+      DTM_ASSIGN_OR_RETURN(size_t n, source.Read(buf.data(), kHashFileBlockSize));
+      if (n == 0) break;
+    }
+    total = source.total();
+  }
+  for (; read == nullptr;) {
     const ssize_t n = ReadRetrying(fd, buf.data(), kHashFileBlockSize);
     if (n < 0) {
       return ErrnoStatus(name, "read", errno);

@@ -1,5 +1,7 @@
 #include "files/parallel_hash.h"
 
+#include "files/read_file.h"
+
 #include <fcntl.h>
 
 #include <algorithm>
@@ -213,9 +215,13 @@ Status HashFilesInParallel(const std::vector<HashTask>& tasks, const ParallelHas
       const HashTask& task = tasks[i];
       listed = task.listed.size;
       reported = 0;
-      StatusOr<FileDigest> r =
-          HashFileAt(options.dir_fd, OpenPathOf(task), task.open_path,
-                     task.is_listed ? &task.listed : nullptr, &buffer, on_block, options.cancel);
+      const FileContentsReader read = [&](ByteSource& contents) {
+        return options.contents(i, contents);
+      };
+      const bool reads = task.read_contents && options.contents;
+      StatusOr<FileDigest> r = ReadAndHashFileAt(options.dir_fd, OpenPathOf(task), task.open_path,
+                                                 task.is_listed ? &task.listed : nullptr, &buffer,
+                                                 on_block, options.cancel, reads ? &read : nullptr);
       bytes_done.fetch_add(listed - std::min(listed, reported), std::memory_order_relaxed);
       files_done.fetch_add(1, std::memory_order_relaxed);
       done(i, std::move(r));

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "base/byte_source.h"
 #include "base/posix_file.h"
 #include "dtm/digest.h"
 #include "dtm/file_hash.h"
@@ -28,6 +29,8 @@ struct HashTask {
   // for scheduling and progress (and is 0 until the task is listed).
   bool is_listed = false;
   FileIdentity listed;
+  // Whether ParallelHashOptions::contents reads the file's bytes as they are hashed.
+  bool read_contents = false;
 };
 
 struct ParallelHashOptions {
@@ -36,6 +39,10 @@ struct ParallelHashOptions {
   ProgressFn progress;                        // optional
   const std::atomic<bool>* cancel = nullptr;  // optional: stop early when set
   int dir_fd = AT_FDCWD;                      // the folder that relative task paths start in
+  // For tasks with read_contents: called on the worker thread with the task's
+  // index and its bytes as they are hashed (files/read_file.h). Its error is
+  // the task's result.
+  std::function<Status(size_t index, ByteSource& contents)> contents;
 };
 
 // The task that hashes a regular file found by WalkTree.

@@ -117,8 +117,11 @@ Status RecordSequence::Add(const v1::Record& record) {
     case v1::Record::kFile:
       status = AddFile(record.file());
       break;
+    case v1::Record::kDocument:
+      status = AddDocument(record.document());
+      break;
     case v1::Record::KIND_NOT_SET:
-      status = Status::InvalidArgument("record has no kind (neither source nor file)");
+      status = Status::InvalidArgument("record has no kind (not a source, file or document)");
       break;
   }
   if (!status.ok()) return status.WithContext("record " + std::to_string(records_));
@@ -227,7 +230,54 @@ Status RecordSequence::AddFile(const v1::FileEntry& file) {
   tally.files += 1;
   tally.bytes += file.size();
   seen_file_ = true;
+  seen_document_ = false;
   last_path_.assign(file.path());
+  if (file.first_skip().size() > kMaxDocumentFieldBytes ||
+      !internal::IsValidUtf8(file.first_skip())) {
+    return Status::InvalidArgument(what() + ": first_skip is not UTF-8 of at most " +
+                                   std::to_string(kMaxDocumentFieldBytes) + " bytes");
+  }
+  return Status::Ok();
+}
+
+Status RecordSequence::AddDocument(const v1::DocumentEntry& doc) {
+  auto what = [&] {
+    return "document " + std::to_string(doc.ordinal()) + " of file " +
+           internal::QuoteForMessage(doc.path()) + " of source " +
+           internal::QuoteForMessage(doc.source_id());
+  };
+  if (!seen_file_ || doc.source_id() != sources_[current_source_].id || doc.path() != last_path_) {
+    return Status::InvalidArgument(what() + " does not follow its file's entry");
+  }
+  if (seen_document_ && doc.ordinal() <= last_ordinal_) {
+    return Status::InvalidArgument(what() + " out of order (after document " +
+                                   std::to_string(last_ordinal_) + ")");
+  }
+  if (doc.sha256().size() != 32) {
+    return Status::InvalidArgument(what() + ": sha256 is " + std::to_string(doc.sha256().size()) +
+                                   " bytes, must be 32");
+  }
+  if (!doc.text_sha256().empty() && doc.text_sha256().size() != 32) {
+    return Status::InvalidArgument(what() + ": text_sha256 is " +
+                                   std::to_string(doc.text_sha256().size()) +
+                                   " bytes, must be 0 or 32");
+  }
+  for (const std::string* field : {&doc.id(), &doc.url(), &doc.member()}) {
+    if (field->size() > kMaxDocumentFieldBytes || !internal::IsValidUtf8(*field)) {
+      const char* name = field == &doc.id() ? "id" : field == &doc.url() ? "url" : "member";
+      return Status::InvalidArgument(what() + ": " + name + " is not UTF-8 of at most " +
+                                     std::to_string(kMaxDocumentFieldBytes) + " bytes");
+    }
+  }
+  uint64_t bytes = totals_.document_bytes();
+  if (!AddChecked(&bytes, doc.size())) {
+    return Status::InvalidArgument(what() + ": total document bytes overflow 64 bits");
+  }
+  totals_.set_document_bytes(bytes);
+  totals_.set_document_entries(totals_.document_entries() + 1);
+  sources_[current_source_].documents += 1;
+  seen_document_ = true;
+  last_ordinal_ = doc.ordinal();
   return Status::Ok();
 }
 
@@ -243,6 +293,7 @@ void RecordSequence::AddRows(int32_t SourceTally::*dimension,
     row.set_files(row.files() + s.files);
     row.set_bytes(row.bytes() + s.bytes);
     row.set_tokens(row.tokens() + s.tokens);
+    row.set_document_entries(row.document_entries() + s.documents);
   }
   for (auto& [value, row] : by_value) *rows->Add() = std::move(row);
 }

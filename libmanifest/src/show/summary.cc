@@ -19,6 +19,8 @@ struct SourceLine {
   v1::Source source;
   uint64_t files = 0;
   uint64_t bytes = 0;
+  uint64_t documents = 0;  // DocumentEntry records: measured
+  uint64_t skipped = 0;    // documents the builder skipped
 };
 
 std::string Pad(std::string s, size_t width) {
@@ -53,12 +55,27 @@ std::string CountOf(uint64_t n, std::string_view noun) {
   return GroupDigits(n) + " " + std::string(noun) + (n == 1 ? "" : "s");
 }
 
+// ", 3 documents measured, 5 declared": which count is which, each only if there.
+std::string DocumentCounts(uint64_t measured, uint64_t declared, bool has_rule,
+                           uint64_t measured_bytes = 0) {
+  std::string out;
+  if (has_rule || measured) out += ", " + CountOf(measured, "document") + " measured";
+  if (measured_bytes) out += " (" + HumanBytes(measured_bytes) + ")";
+  if (declared) {
+    out += out.empty() ? ", " + CountOf(declared, "document") + " declared"
+                       : ", " + GroupDigits(declared) + " declared";
+  }
+  return out;
+}
+
 void WriteSource(std::ostream& out, const SourceLine& line) {
   const v1::Source& s = line.source;
   out << "  " << s.id() << "  " << s.name() << "\n";
   out << "      " << EnumLabel(v1::Modality_descriptor(), s.modality()) << ", "
       << CountOf(line.files, "file") << ", " << HumanBytes(line.bytes);
   if (s.counts().tokens()) out << ", " << GroupDigits(s.counts().tokens()) << " tokens";
+  out << DocumentCounts(line.documents, s.counts().documents(), s.has_documents());
+  if (line.skipped) out << " (" << CountOf(line.skipped, "bad document") << " skipped)";
   out << "\n      license " << s.license().expression() << " ("
       << EnumLabel(v1::UseClass_descriptor(), s.license().use_class()) << ", claim from "
       << EnumLabel(v1::LicenseClaimSource_descriptor(), s.license().claim_source()) << ")\n";
@@ -92,12 +109,16 @@ Status WriteManifestSummary(const std::string& path, std::ostream& out) {
     if (!more) break;
     if (record.has_source()) {
       index[record.source().id()] = sources.size();
-      sources.push_back({record.source(), 0, 0});
+      sources.push_back({record.source()});
     } else if (record.has_file()) {
       auto it = index.find(record.file().source_id());
       if (it == index.end()) continue;  // unreachable: the check refuses it
       sources[it->second].files++;
       sources[it->second].bytes += record.file().size();
+      sources[it->second].skipped += record.file().documents_skipped();
+    } else if (record.has_document()) {
+      auto it = index.find(record.document().source_id());
+      if (it != index.end()) sources[it->second].documents++;
     }
   }
   const v1::Header& h = reader->header();
@@ -121,7 +142,7 @@ Status WriteManifestSummary(const std::string& path, std::ostream& out) {
   out << "Totals     " << CountOf(t.sources(), "source") << ", " << CountOf(t.files(), "file")
       << ", " << HumanBytes(t.bytes());
   if (t.tokens()) out << ", " << GroupDigits(t.tokens()) << " tokens";
-  if (t.documents()) out << ", " << GroupDigits(t.documents()) << " documents";
+  out << DocumentCounts(t.document_entries(), t.documents(), false, t.document_bytes());
   out << "\n";
   WriteComposition(out, "By license use class", v1::UseClass_descriptor(),
                    h.composition().by_use_class(), t);
