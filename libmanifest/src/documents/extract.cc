@@ -80,6 +80,8 @@ Status ExtractDocuments(const v1::DocumentRule& rule, const std::string& file_na
       return ExtractWholeFile(file_name, in, sink);
     case v1::DocumentRule::FORMAT_JSONL:
       return ExtractJsonl(rule, file_name, in, sink, skipped);
+    case v1::DocumentRule::FORMAT_WARC:
+      return ExtractWarc(rule, file_name, in, sink, skipped);
     default:
       return Status::InvalidArgument(
           file_name,

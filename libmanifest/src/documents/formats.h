@@ -17,6 +17,8 @@ Status FillDocument(std::string_view stored, std::string_view text, std::string_
 
 Status ExtractJsonl(const v1::DocumentRule& rule, const std::string& file_name, ByteSource& in,
                     const DocumentSink& sink, SkippedDocuments* skipped);
+Status ExtractWarc(const v1::DocumentRule& rule, const std::string& file_name, ByteSource& in,
+                   const DocumentSink& sink, SkippedDocuments* skipped);
 Status ExtractWholeFile(const std::string& file_name, ByteSource& in, const DocumentSink& sink);
 
 }  // namespace dtm::internal

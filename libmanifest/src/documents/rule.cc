@@ -60,10 +60,18 @@ Status ValidateDocumentRule(const v1::DocumentRule& rule) {
         return Status::InvalidArgument("text", "at most one segment may be '*'");
       }
       return Status::Ok();
+    case v1::DocumentRule::FORMAT_WARC:
+      if (!rule.id().empty() || !rule.url().empty() || !rule.text().empty() ||
+          !rule.metadata().empty()) {
+        return Status::InvalidArgument(
+            "format", "warc takes no id, url, text or metadata (the record says them)");
+      }
+      return Status::Ok();
     case v1::DocumentRule::FORMAT_UNSPECIFIED:
-      return Status::InvalidArgument("format", "missing: say jsonl or whole_file");
+      return Status::InvalidArgument("format", "missing: say jsonl, warc or whole_file");
     default:
-      return Status::InvalidArgument("format", "not one this version reads (jsonl, whole_file)");
+      return Status::InvalidArgument("format",
+                                     "not one this version reads (jsonl, warc, whole_file)");
   }
 }
 

@@ -158,9 +158,16 @@ std::string_view DefaultPort(std::string_view scheme) {
   return "";
 }
 
+// Schemes whose URLs name a host: an empty one is an error for them.
+bool NeedsHost(std::string_view scheme) {
+  return scheme == "http" || scheme == "https" || scheme == "ws" || scheme == "wss" ||
+         scheme == "ftp";
+}
+
 // userinfo@host:port, canonical.
 StatusOr<std::string> CanonicalAuthority(std::string_view url, std::string_view scheme,
                                          std::string_view authority) {
+  if (authority.empty() && !NeedsHost(scheme)) return std::string();  // file:///path
   std::string out;
   const size_t at = authority.rfind('@');
   if (at != std::string_view::npos) {
