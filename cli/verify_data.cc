@@ -33,6 +33,10 @@ int VerifyData(const std::string& manifest, const DataArgs& args) {
         static_cast<unsigned long long>(report->files_verified),
         static_cast<unsigned long long>(report->entries),
         static_cast<unsigned long long>(report->bytes_verified));
+  if (report->documents_verified > 0) {
+    Print("  %llu documents re-derived from them and equal\n",
+          static_cast<unsigned long long>(report->documents_verified));
+  }
   if (report->declared_absent > 0) {
     Print("  %llu declared entries not present under the folder (not checked)\n",
           static_cast<unsigned long long>(report->declared_absent));

@@ -26,6 +26,9 @@ struct DataProblem {
     kModified,    // the file's size or SHA-256 differs from the entry
     kUnreadable,  // the file could not be read, or changed while read
     kNotRegular,  // a symbolic link (not followed) or special file at the path
+    // The file is as listed, but its documents, re-derived by its source's
+    // rule, differ from the manifest's entries (detail names the first).
+    kDocuments,
   };
   Kind kind;
   std::string source_id;
@@ -40,12 +43,14 @@ struct DataSourceTally {
   uint64_t modified = 0;
   uint64_t unreadable = 0;
   uint64_t declared_absent = 0;
+  uint64_t documents_verified = 0;  // re-derived and equal
 };
 
 struct DataCheckReport {
   uint64_t entries = 0;         // file entries in the manifest
   uint64_t files_verified = 0;  // re-hashed and equal
   uint64_t bytes_verified = 0;
+  uint64_t documents_verified = 0;  // re-derived from verified files and equal
   // Entries with origin DECLARED whose file is not under the data root: the
   // publisher never had them on disk either, so they are not checked.
   uint64_t declared_absent = 0;

@@ -1,11 +1,16 @@
 #include "dtm/datacheck.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <map>
+#include <memory>
 #include <mutex>
 #include <tuple>
 #include <unordered_map>
 
 #include "container/integrity.h"
+#include "documents/extract.h"
+#include "documents/spool.h"
 #include "dtm/container.h"
 #include "files/parallel_hash.h"
 #include "files/path_fold.h"
@@ -13,6 +18,7 @@
 
 namespace dtm {
 
+using internal::DocumentSpool;
 using internal::HashFilesInParallel;
 using internal::HashTask;
 using internal::HashTaskFor;
@@ -34,6 +40,8 @@ const char* DataProblemKindName(DataProblem::Kind kind) {
       return "unreadable";
     case DataProblem::Kind::kNotRegular:
       return "not a regular file";
+    case DataProblem::Kind::kDocuments:
+      return "documents differ";
   }
   return "unknown";
 }
@@ -55,6 +63,16 @@ struct PendingCheck {
   std::string source_id;
   uint64_t size;  // as the manifest says
   Sha256Digest expected;
+  // The file's documents as the manifest lists them, when its source has a
+  // rule: re-derived while the file is hashed and compared in order.
+  const v1::DocumentRule* rule = nullptr;
+  DocumentSpool::Segment documents;
+};
+
+// What re-deriving one file's documents found.
+struct DocumentCheck {
+  uint64_t equal = 0;
+  std::string first_difference;  // "" when every document is as listed
 };
 
 class DataChecker {
@@ -83,7 +101,23 @@ class DataChecker {
     return Status::Ok();
   }
 
+  // Sources come first: their rules say which files have documents.
+  void AddSource(const v1::Source& source) {
+    if (source.has_documents()) rules_[source.id()] = source.documents();
+  }
+
+  // A document of the file entry before it.
+  Status AddDocument(const v1::DocumentEntry& doc) {
+    if (documents_ == nullptr) return Status::Ok();  // its file is not checked
+    v1::DocumentEntry entry = doc;
+    entry.clear_source_id();
+    entry.clear_path();
+    entry.clear_origin();
+    return documents_->AddEntry(entry);
+  }
+
   Status Check(const v1::FileEntry& f) {
+    DTM_RETURN_IF_ERROR(EndFile());
     ++report_->entries;
     DataSourceTally& tally = report_->by_source[f.source_id()];
     ++tally.files;
@@ -105,9 +139,28 @@ class DataChecker {
                  "a symbolic link or special file (see --follow-symlinks)");
       return Status::Ok();
     }
-    pending_.push_back({static_cast<size_t>(it - disk_.begin()), f.source_id(), f.size(),
-                        DigestFromBytes(f.sha256())});
+    pending_.push_back({static_cast<size_t>(it - disk_.begin()),
+                        f.source_id(),
+                        f.size(),
+                        DigestFromBytes(f.sha256()),
+                        nullptr,
+                        {}});
     pending_bytes_ += f.size();
+    auto rule = rules_.find(f.source_id());
+    if (rule != rules_.end()) {
+      if (spool_ == nullptr) spool_ = std::make_unique<DocumentSpool>(ScratchFolder());
+      pending_.back().rule = &rule->second;
+      DTM_ASSIGN_OR_RETURN(documents_, spool_->StartSegment());
+    }
+    return Status::Ok();
+  }
+
+  // The documents of the last file entry are all read: files wait for a batch.
+  Status EndFile() {
+    if (documents_ != nullptr) {
+      DTM_ASSIGN_OR_RETURN(pending_.back().documents, documents_->Finish());
+      documents_.reset();
+    }
     if (pending_.size() >= kBatchFiles || pending_bytes_ >= kBatchBytes) return Flush();
     return Status::Ok();
   }
@@ -119,6 +172,9 @@ class DataChecker {
     std::vector<HashTask> tasks;
     tasks.reserve(pending_.size());
     for (const PendingCheck& p : pending_) tasks.push_back(disk_[p.disk_index].task);
+    std::vector<DocumentCheck> document_checks(pending_.size());
+    for (size_t i = 0; i < pending_.size(); ++i)
+      tasks[i].read_contents = pending_[i].rule != nullptr;
     ParallelHashOptions ho;
     ho.jobs = options_.jobs;
     ho.phase = "verifying";
@@ -148,6 +204,11 @@ class DataChecker {
         options_.progress(q);
       };
     }
+    ho.contents = [&](size_t k, internal::ByteSource& contents) {
+      const size_t i = todo_index[k];
+      return CompareDocuments(pending_[i], disk_[pending_[i].disk_index].task.open_path, contents,
+                              &document_checks[i]);
+    };
     DTM_RETURN_IF_ERROR(HashFilesInParallel(todo, ho, [&](size_t k, StatusOr<FileDigest> r) {
       results[todo_index[k]] = std::move(r);
     }));
@@ -166,14 +227,60 @@ class DataChecker {
       } else if (results[i]->sha256 != p.expected) {
         AddProblem(DataProblem::Kind::kModified, p.source_id, d.rel_path,
                    "sha256 " + ToHex(p.expected) + " -> " + ToHex(results[i]->sha256));
+      } else if (!document_checks[i].first_difference.empty()) {
+        // The bytes are the ones hashed, yet the documents differ: the
+        // manifest's entries are not what its own rule finds.
+        AddProblem(DataProblem::Kind::kDocuments, p.source_id, d.rel_path,
+                   document_checks[i].first_difference);
       } else {
         ++report_->files_verified;
         report_->bytes_verified += p.size;
         ++report_->by_source[p.source_id].verified;
+        report_->documents_verified += document_checks[i].equal;
+        report_->by_source[p.source_id].documents_verified += document_checks[i].equal;
       }
     }
     pending_.clear();
     pending_bytes_ = 0;
+    spool_.reset();  // its scratch files go with it
+    return Status::Ok();
+  }
+
+  // Re-derives the documents of one file from `contents` and compares them, in
+  // order, with the entries the manifest lists for it; the first difference is
+  // the result. A document the rule cannot read is a difference too.
+  Status CompareDocuments(const PendingCheck& p, const std::string& name,
+                          internal::ByteSource& contents, DocumentCheck* result) const {
+    std::unique_ptr<DocumentSpool::SegmentReader> listed = spool_->Read(p.documents);
+    v1::DocumentEntry expected, found;
+    internal::SkippedDocuments skipped;
+    const Status extracted = internal::ExtractDocuments(
+        *p.rule, name, contents,
+        [&](internal::ExtractedDocument& doc) -> Status {
+          if (!result->first_difference.empty()) return Status::Ok();
+          internal::ToDocumentEntry(doc, &found);
+          DTM_ASSIGN_OR_RETURN(bool more, listed->Next(&expected));
+          if (!more) {
+            result->first_difference = internal::DocumentPlace(found) + " is not in the manifest";
+            return Status::Ok();
+          }
+          const std::string diff = internal::FirstDocumentDifference(expected, found);
+          if (!diff.empty()) {
+            result->first_difference = internal::DocumentPlace(expected) + ": " + diff;
+          } else {
+            ++result->equal;
+          }
+          return Status::Ok();
+        },
+        &skipped);
+    if (!extracted.ok() && extracted.code() != StatusCode::kInvalidArgument) return extracted;
+    if (!result->first_difference.empty()) return Status::Ok();
+    if (!extracted.ok()) {
+      result->first_difference = "its documents cannot be read: " + extracted.message();
+      return Status::Ok();
+    }
+    DTM_ASSIGN_OR_RETURN(bool more, listed->Next(&expected));
+    if (more) result->first_difference = internal::DocumentPlace(expected) + " is not in the file";
     return Status::Ok();
   }
 
@@ -236,6 +343,7 @@ class DataChecker {
         ++t.missing;
         break;
       case DataProblem::Kind::kModified:
+      case DataProblem::Kind::kDocuments:
         ++t.modified;
         break;
       default:
@@ -248,8 +356,17 @@ class DataChecker {
     }
   }
 
+  // Where expected documents wait for their batch: TMPDIR, else /tmp.
+  static std::string ScratchFolder() {
+    const char* tmp = std::getenv("TMPDIR");
+    return tmp != nullptr && *tmp != '\0' ? std::string(tmp) : std::string("/tmp");
+  }
+
   const DataCheckOptions& options_;
   DataCheckReport* report_;
+  std::map<std::string, v1::DocumentRule> rules_;            // by source id
+  std::unique_ptr<DocumentSpool> spool_;                     // this batch's listed documents
+  std::unique_ptr<DocumentSpool::SegmentWriter> documents_;  // of the last file entry
   std::vector<DiskFile> disk_;
   internal::FileDescriptor root_fd_;  // the data root: tasks are opened relative to it
   std::vector<PendingCheck> pending_;
@@ -273,8 +390,11 @@ StatusOr<DataCheckReport> CheckDataAgainstManifest(const std::string& manifest_p
   while (true) {
     DTM_ASSIGN_OR_RETURN(bool more, internal::NextChecked(*reader, check, &record));
     if (!more) break;
+    if (record.has_source()) checker.AddSource(record.source());
     if (record.has_file()) DTM_RETURN_IF_ERROR(checker.Check(record.file()));
+    if (record.has_document()) DTM_RETURN_IF_ERROR(checker.AddDocument(record.document()));
   }
+  DTM_RETURN_IF_ERROR(checker.EndFile());
   DTM_RETURN_IF_ERROR(checker.Flush());
   checker.Finish();
   return report;

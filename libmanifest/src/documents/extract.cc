@@ -2,6 +2,7 @@
 
 #include "base/text.h"
 #include "documents/formats.h"
+#include "dtm/digest.h"
 #include "dtm/documents.h"
 
 namespace dtm::internal {
@@ -71,6 +72,42 @@ Status ExtractWholeFile(const std::string& file_name, ByteSource& in, const Docu
     DigestWholeDocument(data, &doc);
   }
   return sink(doc);
+}
+
+std::string DocumentPlace(const v1::DocumentEntry& doc) {
+  std::string place = "document " + std::to_string(doc.ordinal());
+  if (doc.line()) return place + " (line " + std::to_string(doc.line()) + ")";
+  if (!doc.member().empty()) return place + " (" + QuoteForMessage(doc.member()) + ")";
+  if (doc.offset()) return place + " (byte " + std::to_string(doc.offset()) + ")";
+  return place;
+}
+
+std::string FirstDocumentDifference(const v1::DocumentEntry& expected,
+                                    const v1::DocumentEntry& found) {
+  auto number = [](const char* name, uint64_t a, uint64_t b) {
+    return a == b ? std::string()
+                  : std::string(name) + " " + std::to_string(a) + " -> " + std::to_string(b);
+  };
+  auto text = [](const char* name, const std::string& a, const std::string& b) {
+    return a == b ? std::string()
+                  : std::string(name) + " " + QuoteForMessage(a) + " -> " + QuoteForMessage(b);
+  };
+  auto digest = [](const char* name, const std::string& a, const std::string& b) {
+    auto hex = [](const std::string& d) { return d.empty() ? std::string("none") : ToHex(d); };
+    return a == b ? std::string() : std::string(name) + " " + hex(a) + " -> " + hex(b);
+  };
+  for (std::string d :
+       {number("ordinal", expected.ordinal(), found.ordinal()),
+        number("line", expected.line(), found.line()),
+        number("offset", expected.offset(), found.offset()),
+        text("member", expected.member(), found.member()), text("id", expected.id(), found.id()),
+        text("url", expected.url(), found.url()), number("size", expected.size(), found.size()),
+        digest("sha256", expected.sha256(), found.sha256()),
+        digest("text_sha256", expected.text_sha256(), found.text_sha256()),
+        number("text_bytes", expected.text_bytes(), found.text_bytes())}) {
+    if (!d.empty()) return d;
+  }
+  return {};
 }
 
 Status ExtractDocuments(const v1::DocumentRule& rule, const std::string& file_name, ByteSource& in,

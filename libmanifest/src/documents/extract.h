@@ -56,4 +56,14 @@ Status ExtractDocuments(const v1::DocumentRule& rule, const std::string& file_na
 // is valid UTF-8, the text digest. `hash --document` and the whole-file rule.
 void DigestWholeDocument(std::string_view bytes, ExtractedDocument* doc);
 
+// "document 3 (line 4)", "document 0 (byte 1197)": how messages name a document.
+std::string DocumentPlace(const v1::DocumentEntry& doc);
+
+// The first field in which two entries of one file's document differ
+// (ordinal, line, offset, member, id, url, size, sha256, text_sha256,
+// text_bytes), as "FIELD A -> B"; "" when they agree. source_id, path and
+// origin are not compared.
+std::string FirstDocumentDifference(const v1::DocumentEntry& expected,
+                                    const v1::DocumentEntry& found);
+
 }  // namespace dtm::internal

@@ -84,8 +84,12 @@ DocumentSpool::SegmentWriter::~SegmentWriter() {
 
 Status DocumentSpool::SegmentWriter::Add(const ExtractedDocument& doc) {
   ToDocumentEntry(doc, &entry_);
+  return AddEntry(entry_);
+}
+
+Status DocumentSpool::SegmentWriter::AddEntry(const v1::DocumentEntry& entry) {
   encoded_.clear();
-  entry_.SerializeToString(&encoded_);
+  entry.SerializeToString(&encoded_);
   AppendVarint(&pending_, encoded_.size());
   pending_ += encoded_;
   ++segment_.count;
@@ -125,62 +129,79 @@ StatusOr<DocumentSpool::Segment> DocumentSpool::SegmentWriter::Finish() {
   return segment_;
 }
 
-Status DocumentSpool::ForEach(const Segment& segment,
-                              const std::function<Status(v1::DocumentEntry&)>& fn) const {
-  if (segment.count == 0) return Status::Ok();
-  const int fd = scratch_[segment.scratch]->fd.get();
-  const std::string where = folder_ + " (scratch file)";
-  std::unique_ptr<ZSTD_DStream, size_t (*)(ZSTD_DStream*)> z(ZSTD_createDStream(),
-                                                             &ZSTD_freeDStream);
-  if (z == nullptr) return Status::Internal("document spool", "out of memory");
-  std::string in(1u << 20, '\0'), out, data;
-  out.resize(ZSTD_DStreamOutSize());
-  uint64_t read = 0, seen = 0;
-  size_t pos = 0;  // parse position in `data`
-  v1::DocumentEntry entry;
-  while (read < segment.bytes) {
-    const size_t take = static_cast<size_t>(std::min<uint64_t>(in.size(), segment.bytes - read));
-    DTM_RETURN_IF_ERROR(ReadAt(fd, in.data(), take, segment.offset + read, where));
-    read += take;
-    ZSTD_inBuffer zin{in.data(), take, 0};
-    while (zin.pos < zin.size) {
-      ZSTD_outBuffer zout{out.data(), out.size(), 0};
-      const size_t rc = ZSTD_decompressStream(z.get(), &zout, &zin);
-      if (ZSTD_isError(rc)) return Status::Internal("document spool", ZSTD_getErrorName(rc));
-      data.append(out.data(), zout.pos);
-    }
-    // Hand out every whole entry; keep a partial one for the next read.
-    for (;;) {
-      uint64_t len = 0;
-      size_t p = pos;
-      int shift = 0;
-      bool complete = false;
-      while (p < data.size() && shift < 64) {
-        const auto b = static_cast<unsigned char>(data[p++]);
-        len |= uint64_t{b & 0x7Fu} << shift;
-        shift += 7;
-        if (b < 0x80) {
-          complete = true;
-          break;
-        }
+DocumentSpool::SegmentReader::SegmentReader(int fd, std::string where, const Segment& segment)
+    : fd_(fd), where_(std::move(where)), segment_(segment), zstd_(ZSTD_createDStream()) {}
+
+DocumentSpool::SegmentReader::~SegmentReader() {
+  ZSTD_freeDStream(static_cast<ZSTD_DStream*>(zstd_));
+}
+
+StatusOr<bool> DocumentSpool::SegmentReader::Next(v1::DocumentEntry* entry) {
+  if (zstd_ == nullptr) return Status::Internal("document spool", "out of memory");
+  for (;;) {
+    // A whole entry in data_ from pos_: hand it out.
+    uint64_t len = 0;
+    size_t p = pos_;
+    int shift = 0;
+    bool complete = false;
+    while (p < data_.size() && shift < 64) {
+      const auto b = static_cast<unsigned char>(data_[p++]);
+      len |= uint64_t{b & 0x7Fu} << shift;
+      shift += 7;
+      if (b < 0x80) {
+        complete = true;
+        break;
       }
-      if (!complete || data.size() - p < len) break;
-      if (!entry.ParseFromArray(data.data() + p, static_cast<int>(len))) {
+    }
+    if (complete && data_.size() - p >= len) {
+      if (!entry->ParseFromArray(data_.data() + p, static_cast<int>(len))) {
         return Status::Internal("document spool", "damaged entry");
       }
-      DTM_RETURN_IF_ERROR(fn(entry));
-      ++seen;
-      pos = p + len;
+      pos_ = p + len;
+      ++seen_;
+      return true;
     }
-    data.erase(0, pos);
-    pos = 0;
+    if (read_ >= segment_.bytes) {
+      if (seen_ != segment_.count || pos_ != data_.size()) {
+        return Status::Internal("document spool", "segment holds " + std::to_string(seen_) +
+                                                      " documents, expected " +
+                                                      std::to_string(segment_.count));
+      }
+      return false;
+    }
+    data_.erase(0, pos_);
+    pos_ = 0;
+    in_.resize(1u << 20);
+    const size_t take = static_cast<size_t>(std::min<uint64_t>(in_.size(), segment_.bytes - read_));
+    DTM_RETURN_IF_ERROR(ReadAt(fd_, in_.data(), take, segment_.offset + read_, where_));
+    read_ += take;
+    ZSTD_inBuffer zin{in_.data(), take, 0};
+    std::string out(ZSTD_DStreamOutSize(), '\0');
+    while (zin.pos < zin.size) {
+      ZSTD_outBuffer zout{out.data(), out.size(), 0};
+      const size_t rc = ZSTD_decompressStream(static_cast<ZSTD_DStream*>(zstd_), &zout, &zin);
+      if (ZSTD_isError(rc)) return Status::Internal("document spool", ZSTD_getErrorName(rc));
+      data_.append(out.data(), zout.pos);
+    }
   }
-  if (seen != segment.count || !data.empty()) {
-    return Status::Internal("document spool", "segment holds " + std::to_string(seen) +
-                                                  " documents, expected " +
-                                                  std::to_string(segment.count));
+}
+
+std::unique_ptr<DocumentSpool::SegmentReader> DocumentSpool::Read(const Segment& segment) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  const int fd = segment.count == 0 ? -1 : scratch_[segment.scratch]->fd.get();
+  return std::unique_ptr<SegmentReader>(
+      new SegmentReader(fd, folder_ + " (scratch file)", segment));
+}
+
+Status DocumentSpool::ForEach(const Segment& segment,
+                              const std::function<Status(v1::DocumentEntry&)>& fn) const {
+  std::unique_ptr<SegmentReader> reader = Read(segment);
+  v1::DocumentEntry entry;
+  for (;;) {
+    DTM_ASSIGN_OR_RETURN(bool more, reader->Next(&entry));
+    if (!more) return Status::Ok();
+    DTM_RETURN_IF_ERROR(fn(entry));
   }
-  return Status::Ok();
 }
 
 }  // namespace dtm::internal

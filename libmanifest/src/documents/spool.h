@@ -38,6 +38,8 @@ class DocumentSpool {
    public:
     ~SegmentWriter();
     Status Add(const ExtractedDocument& doc);
+    // An entry as it is (source_id, path and origin should be clear).
+    Status AddEntry(const v1::DocumentEntry& entry);
     // Writes what is buffered; the writer is done.
     StatusOr<Segment> Finish();
 
@@ -62,6 +64,28 @@ class DocumentSpool {
 
   // A writer with a scratch file of its own until it finishes.
   StatusOr<std::unique_ptr<SegmentWriter>> StartSegment();
+
+  // Reads one segment's documents in order. Readers of finished segments may
+  // run on several threads at once, not while writers write.
+  class SegmentReader {
+   public:
+    ~SegmentReader();
+    // The next document (source_id and path unset); false after the last.
+    StatusOr<bool> Next(v1::DocumentEntry* entry);
+
+   private:
+    friend class DocumentSpool;
+    SegmentReader(int fd, std::string where, const Segment& segment);
+
+    int fd_;
+    std::string where_;
+    Segment segment_;
+    void* zstd_;  // a ZSTD_DStream; zstd.h stays out of this header
+    uint64_t read_ = 0, seen_ = 0;
+    std::string in_, data_;
+    size_t pos_ = 0;
+  };
+  std::unique_ptr<SegmentReader> Read(const Segment& segment) const;
 
   // Calls `fn` for each document of `segment` in order (source_id and path
   // unset). Not safe to run while writers write.
