@@ -66,6 +66,35 @@ TEST(PolicyRules, DisallowedUseClasses) {
             Hit{});
 }
 
+TEST(PolicyRules, DocumentsMatchDeclared) {
+  v1::Source declared = RichSources()[0];
+  declared.set_id("news");
+  declared.mutable_counts()->set_documents(10);
+  declared.mutable_documents()->set_format(v1::DocumentRule::FORMAT_JSONL);
+  v1::Source ranged = declared;
+  ranged.set_id("web");
+  ranged.mutable_counts()->set_documents_min(8);
+  ranged.mutable_counts()->set_documents_max(12);
+  v1::Source unmeasured = declared;  // no rule, no entries: nothing to compare
+  unmeasured.set_id("books");
+  unmeasured.clear_documents();
+  ManifestFacts facts = FactsOf({unmeasured, declared, ranged});
+  facts.sources[1].documents = 9;
+  facts.sources[2].documents = 9;
+  const auto policy = PolicyOf("documents_match_declared: true");
+  EXPECT_EQ(Hits(policy, facts), Hit{"news: documents_match_declared"});
+  EXPECT_EQ(CheckPolicy(policy, facts)[0].message,
+            "declares 10 documents (counts) but its files hold 9 document entries");
+  // Skipped bad documents were documents of the files: they count.
+  facts.sources[1].documents_skipped = 1;
+  EXPECT_EQ(Hits(policy, facts), Hit{});
+  facts.sources[2].documents = 13;
+  EXPECT_EQ(Hits(policy, facts), Hit{"web: documents_match_declared"});
+  EXPECT_EQ(CheckPolicy(policy, facts)[0].message,
+            "declares 8 to 12 documents (counts) but its files hold 13 document entries");
+  EXPECT_EQ(Hits(PolicyOf("license_verified: false"), facts), Hit{});
+}
+
 TEST(PolicyRules, ReviewLicensesMatchIdsInExpressions) {
   auto sources = RichSources();
   sources[0].mutable_license()->set_expression("(MIT OR gpl-2.0+) AND Apache-2.0");
@@ -231,7 +260,7 @@ TEST(PolicyRules, RuleNamesAreThePolicyFields) {
                 "disallowed_use_classes", "review_licenses", "required_fields", "opt_outs_honoured",
                 "forbidden_training_permissions", "training_permission_stated",
                 "personal_data_legal_basis", "license_verified", "allowed_acquisitions",
-                "disallowed_acquisitions"}));
+                "disallowed_acquisitions", "documents_match_declared"}));
 }
 
 }  // namespace

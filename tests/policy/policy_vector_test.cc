@@ -215,7 +215,7 @@ ordered_json MakeVectors() {
       v1::Source s = FromText<v1::Source>(kBaseSource);
       if (colon != std::string::npos) s.MergeFrom(FromText<v1::Source>(spec.substr(colon + 1)));
       s.set_id(spec.substr(0, colon));
-      facts.sources.push_back(SourceFacts{s, 0, 0});
+      facts.sources.emplace_back().source = s;
       sources.push_back(ToJson(s));
     }
     const auto [output, exit] = Check(c.policy, facts);
@@ -264,7 +264,7 @@ TEST(PolicyVector, FileAloneGivesItsResults) {
     ManifestFacts facts;
     facts.header = FromJson<v1::Header>(c["header"]);
     for (const ordered_json& s : c["sources"]) {
-      facts.sources.push_back(SourceFacts{FromJson<v1::Source>(s), 0, 0});
+      facts.sources.emplace_back().source = FromJson<v1::Source>(s);
     }
     const auto [output, exit] = Check(c["policy"].get<std::string>(), facts);
     EXPECT_EQ(output, c["output"].get<std::string>()) << c["name"];

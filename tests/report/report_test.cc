@@ -2,6 +2,8 @@
 // in Markdown and HTML; gaps; size bins; escaping of hostile input.
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -118,7 +120,7 @@ TEST(ReportFacts, FileOfUnknownSourceIsCorruption) {
   EXPECT_TRUE(AddRecordToFacts(test::MakeSource("b"), 0, &facts).ok());
   Status st = AddRecordToFacts(test::MakeFile("a", "p"), 1, &facts);
   EXPECT_EQ(st.code(), StatusCode::kCorruption);
-  EXPECT_NE(st.message().find("x.dtm: record 1: file names an unknown source 'a'"),
+  EXPECT_NE(st.message().find("x.dtm: record 1: entry names an unknown source 'a'"),
             std::string::npos);
   EXPECT_EQ(AddRecordToFacts(test::MakeSource("a"), 2, &facts).code(), StatusCode::kCorruption);
 }
@@ -217,6 +219,40 @@ TEST(ReportEu, WithoutModelFileEveryModelFactIsAGap) {
   EXPECT_EQ(gaps.size(), std::size(kModelItems));
 }
 
+TEST(ReportEu, MeasuredDomainsComeFromDocumentUrls) {
+  auto sources = RichSources();
+  ManifestFacts facts = FactsOf(sources);
+  SourceFacts* crawl = nullptr;
+  for (SourceFacts& s : facts.sources) {
+    if (s.source.id() == "crawl") crawl = &s;
+  }
+  ASSERT_NE(crawl, nullptr);
+  crawl->source.mutable_provenance()->clear_top_domains();
+  crawl->documents = 4;
+  for (const auto& [domain, bytes, docs] :
+       {std::tuple<const char*, uint64_t, uint64_t>{"big.example", 3000, 3},
+        {"small.example", 100, 1}}) {
+    v1::DomainShare d;
+    d.set_domain(domain);
+    d.set_bytes(bytes);
+    d.set_documents(docs);
+    crawl->measured_domains.push_back(d);
+  }
+  const v1::ModelFile model = RichModelFile();
+  const std::string md = Render(facts, ReportTemplate::kEuAiAct, ReportFormat::kMarkdown, &model);
+  EXPECT_NE(md.find("measured from the URLs of 4 document entries of the crawled sources"),
+            std::string::npos)
+      << md;
+  const size_t big = md.find("| big.example |"), small = md.find("| small.example |");
+  ASSERT_NE(big, std::string::npos);
+  ASSERT_NE(small, std::string::npos);
+  EXPECT_LT(big, small);
+  EXPECT_EQ(md.find("as declared in the manifest"), std::string::npos);
+  for (const std::string& g : GapLines(md)) {
+    EXPECT_EQ(g.find("Most relevant domain names"), std::string::npos) << g;
+  }
+}
+
 TEST(ReportEu, MissingManifestFactsAreGapsNeverInvented) {
   auto sources = RichSources();
   sources[0].mutable_counts()->clear_tokens();                 // books: no token count
@@ -232,7 +268,8 @@ TEST(ReportEu, MissingManifestFactsAreGapsNeverInvented) {
   const std::pair<const char*, const char*> expected[] = {
       {"Training data size (text)", "token count not stated for 1 source: books"},
       {"Crawler names", "crawlers not stated for 1 source: crawl"},
-      {"Most relevant domain names", "top domains not stated for 1 source: crawl"},
+      {"Most relevant domain names",
+       "top domains (declared, or URLs of document entries) not stated for 1 source: crawl"},
       {"Languages", "languages not stated for 1 source: images"},
       {"Link to the generating model", "not stated for synth"},
       {"Data from user interactions with the model", "user\\_data\\_origin not stated for users"},
@@ -299,7 +336,7 @@ TEST(ReportAb2013, TwelveItemsInTotalAndPerDataset) {
             std::string::npos);
   EXPECT_NE(md.find("6. Purchased or licensed:** yes; licensed: news; purchased: speech"),
             std::string::npos);
-  EXPECT_NE(md.find("3. Number of data points:** 1,000\n"), std::string::npos);
+  EXPECT_NE(md.find("3. Number of data points:** 1,000 declared\n"), std::string::npos);
 }
 
 TEST(ReportAb2013, UnknownItemsAreGapsPerDatasetAndInTotal) {

@@ -198,7 +198,13 @@ inline ManifestFacts FactsOf(const std::vector<v1::Source>& sources, uint64_t by
   ManifestFacts facts;
   facts.name = "test.dtm";
   facts.header = RichHeader();
-  for (const v1::Source& s : sources) facts.sources.push_back(SourceFacts{s, 2, bytes_each});
+  for (const v1::Source& s : sources) {
+    SourceFacts f;
+    f.source = s;
+    f.files = 2;
+    f.bytes = bytes_each;
+    facts.sources.push_back(std::move(f));
+  }
   return facts;
 }
 

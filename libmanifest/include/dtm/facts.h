@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "dtm/digest.h"
@@ -13,12 +15,30 @@
 
 namespace dtm {
 
-// One source of a manifest with the tally of its files.
+// One source of a manifest with the tally of its files and documents.
 struct SourceFacts {
   v1::Source source;
   uint64_t files = 0;
   uint64_t bytes = 0;  // sum of the sizes of its files
+  // Measured from its DocumentEntry records (declared counts are in
+  // source.counts): how many, their size as stored, and how many the builder
+  // skipped as bad (FileEntry.documents_skipped).
+  uint64_t documents = 0;
+  uint64_t document_bytes = 0;
+  uint64_t documents_skipped = 0;
+  // Bytes and documents per registrable domain of the documents' URLs
+  // (spec/documents.md, "Domains"), most bytes first, at most
+  // kMaxMeasuredDomainsPerSource.
+  std::vector<v1::DomainShare> measured_domains;
+  // True when there were more domains than kept (the counts of the kept
+  // ones are still exact unless `domains_capped`).
+  bool domains_truncated = false;
 };
+
+inline constexpr size_t kMaxMeasuredDomainsPerSource = 100;
+// Distinct domains counted while a manifest is read, over all sources; the
+// documents of further domains are counted under none (domains_capped).
+inline constexpr size_t kMaxDistinctDomains = 1000000;
 
 // What the reports and policy checks read from a manifest: the header and
 // every source, but no file entries. Memory grows with sources, not files.
@@ -27,15 +47,40 @@ struct ManifestFacts {
   v1::Header header;
   std::vector<SourceFacts> sources;         // in manifest order (sorted by id)
   std::optional<Sha256Digest> file_sha256;  // set when read from a file
+  // True when more than kMaxDistinctDomains domains were seen: the measured
+  // domain counts then leave out documents of the domains seen after that.
+  bool domains_capped = false;
 };
 
 // Reads the manifest at `path` once, checking its framing and footer as the
 // reader does. Errors name the file and the record (kCorruption etc.).
 StatusOr<ManifestFacts> ReadManifestFacts(const std::string& path);
 
-// Adds one record to `facts`: a Source is appended, a FileEntry is tallied on
-// its source. A FileEntry naming no earlier source is kCorruption (`index` is
-// the record number, for the message).
-Status AddRecordToFacts(const v1::Record& record, uint64_t index, ManifestFacts* facts);
+// Adds one record to `facts`: a Source is appended, a FileEntry or
+// DocumentEntry is tallied on its source. An entry naming no earlier source is
+// kCorruption (`index` is the record number, for the message). Domains are
+// tallied in `domains` (one map for the whole manifest, which
+// FinishFacts turns into each source's measured_domains).
+class DomainTally;
+Status AddRecordToFacts(const v1::Record& record, uint64_t index, ManifestFacts* facts,
+                        DomainTally* domains = nullptr);
+
+// Bytes and documents per (source, registrable domain), bounded by
+// kMaxDistinctDomains.
+class DomainTally {
+ public:
+  void Add(size_t source, std::string_view url, uint64_t bytes);
+  // Fills each source's measured_domains and the capped flags.
+  void Finish(ManifestFacts* facts);
+
+ private:
+  struct Amount {
+    uint64_t bytes = 0;
+    uint64_t documents = 0;
+  };
+  std::vector<std::unordered_map<std::string, Amount>> by_source_;
+  size_t distinct_ = 0;
+  bool capped_ = false;
+};
 
 }  // namespace dtm

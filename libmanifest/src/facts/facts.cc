@@ -3,33 +3,102 @@
 
 #include "container/integrity.h"
 #include "dtm/container.h"
+#include "dtm/documents.h"
 #include "dtm/facts.h"
 
 namespace dtm {
 
-Status AddRecordToFacts(const v1::Record& record, uint64_t index, ManifestFacts* facts) {
+void DomainTally::Add(size_t source, std::string_view url, uint64_t bytes) {
+  if (url.empty()) return;
+  if (by_source_.size() <= source) by_source_.resize(source + 1);
+  std::string domain = RegistrableDomain(UrlHost(url));
+  if (domain.empty()) return;
+  auto& domains = by_source_[source];
+  auto it = domains.find(domain);
+  if (it == domains.end()) {
+    if (distinct_ >= kMaxDistinctDomains) {
+      capped_ = true;
+      return;
+    }
+    ++distinct_;
+    it = domains.emplace(std::move(domain), Amount()).first;
+  }
+  it->second.bytes += bytes;
+  it->second.documents += 1;
+}
+
+void DomainTally::Finish(ManifestFacts* facts) {
+  facts->domains_capped = capped_;
+  for (size_t i = 0; i < by_source_.size() && i < facts->sources.size(); ++i) {
+    std::vector<v1::DomainShare> shares;
+    shares.reserve(by_source_[i].size());
+    for (const auto& [domain, amount] : by_source_[i]) {
+      v1::DomainShare d;
+      d.set_domain(domain);
+      d.set_bytes(amount.bytes);
+      d.set_documents(amount.documents);
+      shares.push_back(std::move(d));
+    }
+    // Most bytes first, then most documents, then by name: a stable order.
+    std::sort(shares.begin(), shares.end(), [](const v1::DomainShare& a, const v1::DomainShare& b) {
+      if (a.bytes() != b.bytes()) return a.bytes() > b.bytes();
+      if (a.documents() != b.documents()) return a.documents() > b.documents();
+      return a.domain() < b.domain();
+    });
+    SourceFacts& s = facts->sources[i];
+    s.domains_truncated = shares.size() > kMaxMeasuredDomainsPerSource;
+    if (s.domains_truncated) shares.resize(kMaxMeasuredDomainsPerSource);
+    s.measured_domains = std::move(shares);
+  }
+  by_source_.clear();
+}
+
+namespace {
+
+// The source named `id` (files and documents come after all sources, grouped
+// by source in id order, so binary search over the sorted sources finds it).
+StatusOr<size_t> SourceIndex(const std::string& id, uint64_t index, const ManifestFacts& facts) {
+  auto it = std::lower_bound(
+      facts.sources.begin(), facts.sources.end(), id,
+      [](const SourceFacts& s, const std::string& key) { return s.source.id() < key; });
+  if (it == facts.sources.end() || it->source.id() != id) {
+    return Status::Corruption(facts.name + ": record " + std::to_string(index) +
+                              ": entry names an unknown source '" + id + "'");
+  }
+  return static_cast<size_t>(it - facts.sources.begin());
+}
+
+}  // namespace
+
+Status AddRecordToFacts(const v1::Record& record, uint64_t index, ManifestFacts* facts,
+                        DomainTally* domains) {
   if (record.has_source()) {
     if (!facts->sources.empty() && !(facts->sources.back().source.id() < record.source().id())) {
       return Status::Corruption(facts->name + ": record " + std::to_string(index) + ": source '" +
                                 record.source().id() + "' is out of canonical order");
     }
-    facts->sources.push_back(SourceFacts{record.source(), 0, 0});
+    SourceFacts s;
+    s.source = record.source();
+    facts->sources.push_back(std::move(s));
     return Status::Ok();
   }
-  if (!record.has_file()) return Status::Ok();  // an unknown kind: readers ignore it
-  // Files come after all sources, grouped by source in id order, so the
-  // source of a file is found by binary search over the sorted sources.
-  const std::string& id = record.file().source_id();
-  auto it = std::lower_bound(
-      facts->sources.begin(), facts->sources.end(), id,
-      [](const SourceFacts& s, const std::string& key) { return s.source.id() < key; });
-  if (it == facts->sources.end() || it->source.id() != id) {
-    return Status::Corruption(facts->name + ": record " + std::to_string(index) +
-                              ": file names an unknown source '" + id + "'");
+  if (record.has_file()) {
+    DTM_ASSIGN_OR_RETURN(size_t i, SourceIndex(record.file().source_id(), index, *facts));
+    SourceFacts& s = facts->sources[i];
+    s.files++;
+    s.bytes += record.file().size();
+    s.documents_skipped += record.file().documents_skipped();
+    return Status::Ok();
   }
-  it->files++;
-  it->bytes += record.file().size();
-  return Status::Ok();
+  if (record.has_document()) {
+    const v1::DocumentEntry& d = record.document();
+    DTM_ASSIGN_OR_RETURN(size_t i, SourceIndex(d.source_id(), index, *facts));
+    SourceFacts& s = facts->sources[i];
+    s.documents++;
+    s.document_bytes += d.size();
+    if (domains != nullptr) domains->Add(i, d.url(), d.size());
+  }
+  return Status::Ok();  // an unknown kind: readers ignore it
 }
 
 StatusOr<ManifestFacts> ReadManifestFacts(const std::string& path) {
@@ -39,12 +108,14 @@ StatusOr<ManifestFacts> ReadManifestFacts(const std::string& path) {
   facts.header = reader->header();
   internal::IntegrityCheck check(path, ContainerLimits());
   v1::Record record;
+  DomainTally domains;
   while (true) {
     const uint64_t index = reader->records_read();
     DTM_ASSIGN_OR_RETURN(bool more, internal::NextChecked(*reader, check, &record));
     if (!more) break;
-    DTM_RETURN_IF_ERROR(AddRecordToFacts(record, index, &facts));
+    DTM_RETURN_IF_ERROR(AddRecordToFacts(record, index, &facts, &domains));
   }
+  domains.Finish(&facts);
   facts.file_sha256 = reader->file_sha256();
   return facts;
 }

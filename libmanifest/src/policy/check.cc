@@ -87,6 +87,26 @@ void CheckLicense(const v1::Policy& policy, const v1::Source& s, Collector* c) {
   }
 }
 
+// Measured against declared document counts (spec/policy.md).
+void CheckDocumentCounts(const v1::Policy& policy, const SourceFacts& sf, Collector* c) {
+  const v1::Counts& counts = sf.source.counts();
+  if (!policy.documents_match_declared() || counts.documents() == 0) return;
+  if (sf.documents == 0 && !sf.source.has_documents()) return;  // nothing measured
+  const uint64_t found = sf.documents + sf.documents_skipped;
+  const bool ranged = counts.documents_max() > 0;
+  const uint64_t lo = ranged ? counts.documents_min() : counts.documents();
+  const uint64_t hi = ranged ? counts.documents_max() : counts.documents();
+  if (found >= lo && found <= hi) return;
+  std::string declared = ranged ? std::to_string(lo) + " to " + std::to_string(hi)
+                                : std::to_string(counts.documents());
+  std::string message = "declares " + declared + " documents (counts) but its files hold " +
+                        std::to_string(sf.documents) + " document entries";
+  if (sf.documents_skipped > 0) {
+    message += " and " + std::to_string(sf.documents_skipped) + " skipped bad documents";
+  }
+  c->Add("documents_match_declared", message);
+}
+
 void CheckProvenance(const v1::Policy& policy, const v1::Source& s, Collector* c) {
   const int method = s.provenance().acquisition();
   const std::string label = Label(v1::AcquisitionMethod_descriptor(), method);
@@ -175,6 +195,7 @@ std::vector<PolicyViolation> CheckPolicy(const v1::Policy& policy, const Manifes
     Collector c{sf.source.id(), &found};
     CheckLicense(policy, sf.source, &c);
     CheckProvenance(policy, sf.source, &c);
+    CheckDocumentCounts(policy, sf, &c);
     CheckRequired(policy, sf.source, false, &c);
     std::stable_sort(found.begin(), found.end(),
                      [&](const auto& a, const auto& b) { return rank(a) < rank(b); });

@@ -30,7 +30,8 @@ bool HasRules(const v1::Policy& p) {
          !p.required_fields().empty() || p.opt_outs_honoured() ||
          !p.forbidden_training_permissions().empty() || p.training_permission_stated() ||
          p.personal_data_legal_basis() || p.license_verified() ||
-         !p.allowed_acquisitions().empty() || !p.disallowed_acquisitions().empty();
+         !p.allowed_acquisitions().empty() || !p.disallowed_acquisitions().empty() ||
+         p.documents_match_declared();
 }
 
 Status CheckExemption(const YamlInput& input, const v1::PolicyExemption& e,

@@ -83,8 +83,9 @@ void Item2Purpose(Document* doc, const ManifestFacts& facts, const SourceList& s
 }
 
 void Item3DataPoints(Document* doc, const SourceList& sources) {
-  uint64_t documents = 0, lo = 0, hi = 0;
+  uint64_t documents = 0, lo = 0, hi = 0, measured = 0, measured_sources = 0;
   bool estimated = false, ranged = false;
+  std::vector<std::string> lacking;
   for (const SourceFacts* s : sources) {
     const v1::Counts& c = s->source.counts();
     documents += c.documents();
@@ -93,13 +94,24 @@ void Item3DataPoints(Document* doc, const SourceList& sources) {
     ranged |= has_range;
     lo += has_range ? c.documents_min() : c.documents();
     hi += has_range ? c.documents_max() : c.documents();
+    if (s->source.has_documents() || s->documents > 0) {
+      measured += s->documents;
+      ++measured_sources;
+    }
+    if (c.documents() == 0 && !s->source.has_documents() && s->documents == 0) {
+      lacking.push_back(s->source.id());
+    }
   }
-  std::string value = documents ? GroupDigits(documents) : "";
+  std::string value = documents ? GroupDigits(documents) + " declared" : "";
   if (documents && estimated) value += " (estimated)";
   if (documents && ranged) value += "; range " + GroupDigits(lo) + " to " + GroupDigits(hi);
-  AddItemWithGaps(doc, "3. Number of data points", Text(value),
-                  Lacking(sources, [](const v1::Source& s) { return s.counts().documents() > 0; }),
-                  "counts.documents");
+  if (measured_sources > 0) {
+    value += std::string(value.empty() ? "" : "; ") + GroupDigits(measured) +
+             " measured: the document entries of " + GroupDigits(measured_sources) +
+             (measured_sources == 1 ? " source" : " sources");
+  }
+  AddItemWithGaps(doc, "3. Number of data points", Text(value), lacking,
+                  "counts.documents (or document entries)");
 }
 
 void Item4Types(Document* doc, const SourceList& sources) {

@@ -67,33 +67,67 @@ void AddPrivateDatasets(Document* doc, const ManifestFacts& facts) {
   }
 }
 
-// Aggregated declared top domains of the crawled sources, most content first.
-void AddTopDomains(Document* doc, const SourceList& crawled) {
-  std::map<std::string, std::pair<uint64_t, uint64_t>> domains;  // bytes, documents
-  for (const SourceFacts* s : crawled) {
-    for (const v1::DomainShare& d : s->source.provenance().top_domains()) {
-      domains[d.domain()].first += d.bytes();
-      domains[d.domain()].second += d.documents();
-    }
-  }
+using DomainAmounts = std::map<std::string, std::pair<uint64_t, uint64_t>>;  // bytes, documents
+
+// A table of domains, most bytes first, at most `max` rows.
+Table DomainTable(const DomainAmounts& domains, size_t max) {
   std::vector<std::pair<std::string, std::pair<uint64_t, uint64_t>>> sorted(domains.begin(),
                                                                             domains.end());
   std::stable_sort(sorted.begin(), sorted.end(),
                    [](const auto& a, const auto& b) { return a.second > b.second; });
+  if (sorted.size() > max) sorted.resize(max);
   Table table{{"domain", "bytes", "documents"}, {false, true, true}, {}};
   for (const auto& [domain, amount] : sorted) {
     table.rows.push_back(
         {Text(domain), Text(FormatValue(amount.first, "bytes")), Text(FormatCount(amount.second))});
   }
-  const std::string label = "Most relevant domain names by amount of content";
-  if (!table.rows.empty()) {
-    doc->AddItem(label, Text("as declared in the manifest"));
-    doc->Add(std::move(table));
+  return table;
+}
+
+// The top domains of the crawled sources: measured from the URLs of their
+// document entries where they have any, and as declared.
+void AddTopDomains(Document* doc, const SourceList& crawled, bool capped) {
+  constexpr size_t kMeasuredRows = 20;
+  DomainAmounts measured, declared;
+  uint64_t documents = 0;
+  bool truncated = capped;
+  for (const SourceFacts* s : crawled) {
+    for (const v1::DomainShare& d : s->measured_domains) {
+      measured[d.domain()].first += d.bytes();
+      measured[d.domain()].second += d.documents();
+    }
+    documents += s->documents;
+    truncated |= s->domains_truncated;
+    for (const v1::DomainShare& d : s->source.provenance().top_domains()) {
+      declared[d.domain()].first += d.bytes();
+      declared[d.domain()].second += d.documents();
+    }
   }
-  AddItemWithGaps(
-      doc, label, {},
-      Lacking(crawled, [](const v1::Source& s) { return !s.provenance().top_domains().empty(); }),
-      "top domains");
+  const std::string label = "Most relevant domain names by amount of content";
+  if (!measured.empty()) {
+    std::string how = "measured from the URLs of " + FormatCount(documents) +
+                      " document entries of the crawled sources: bytes as stored per registrable "
+                      "domain (Public Suffix List)";
+    if (measured.size() > kMeasuredRows) {
+      how += ", the " + std::to_string(kMeasuredRows) + " largest of " +
+             FormatCount(measured.size()) + (truncated ? " or more" : "");
+    } else if (truncated) {
+      how += "; sources with more than 100 domains contribute their 100 largest";
+    }
+    doc->AddItem(label, Text(how));
+    doc->Add(DomainTable(measured, kMeasuredRows));
+  }
+  if (!declared.empty()) {
+    doc->AddItem(label, Text("as declared in the manifest"));
+    doc->Add(DomainTable(declared, declared.size()));
+  }
+  std::vector<std::string> lacking;
+  for (const SourceFacts* s : crawled) {
+    if (s->measured_domains.empty() && s->source.provenance().top_domains().empty()) {
+      lacking.push_back(s->source.id());
+    }
+  }
+  AddItemWithGaps(doc, label, {}, lacking, "top domains (declared, or URLs of document entries)");
 }
 
 void AddCrawled(Document* doc, const ManifestFacts& facts) {
@@ -152,7 +186,7 @@ void AddCrawled(Document* doc, const ManifestFacts& facts) {
                   Lacking(crawled, [](const v1::Source& s) { return !s.content_types().empty(); }),
                   "content types");
   AddSourceDescriptions(doc, "Online sources crawled", crawled);
-  AddTopDomains(doc, crawled);
+  AddTopDomains(doc, crawled, facts.domains_capped);
 }
 
 }  // namespace
