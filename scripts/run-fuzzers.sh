@@ -25,7 +25,7 @@ cmake --build "$build" -j "$jobs" --target "${targets[@]}"
 # The largest input each target is given; seeds longer than that are cut.
 max_len() {
   case "$1" in
-    container | buildspec | policy | bundle | proof) echo 16384 ;;
+    container | buildspec | policy | bundle | proof | documents) echo 16384 ;;
     spdx) echo 1024 ;;
     *) echo 4096 ;;
   esac
@@ -37,6 +37,7 @@ dict_of() {
   case "$1" in
     buildspec | policy | model) echo fuzz/dict/yaml.dict ;;
     container) echo fuzz/dict/container.dict ;;
+    documents) echo fuzz/dict/documents.dict ;;
   esac
 }
 

@@ -385,5 +385,47 @@ TEST(DiffTest, EmptyManifestsAndSourcesWithoutFiles) {
   EXPECT_EQ(d.files[0].removed.size(), 2u);
 }
 
+TEST(DiffTest, DocumentsAreMatchedByIdElseByContent) {
+  TestManifest before = BaseManifest(), after = BaseManifest();
+  // Ids: a1 kept, a2 changed, a3 removed, a4 added.
+  before.AddDocument("web", "1.html", "a1", "one");
+  before.AddDocument("web", "1.html", "a2", "two");
+  before.AddDocument("web", "1.html", "a3", "three");
+  after.AddDocument("web", "1.html", "a1", "one");
+  after.AddDocument("web", "1.html", "a2", "two, edited");
+  after.AddDocument("web", "1.html", "a4", "four");
+  // No ids: matched by content, wherever it is; a duplicate counts twice.
+  before.AddDocument("books", "a.txt", "", "chapter 1");
+  before.AddDocument("books", "a.txt", "", "chapter 2");
+  after.AddDocument("books", "b.txt", "", "chapter 1");
+  after.AddDocument("books", "b.txt", "", "chapter 1");
+  const DiffResult d = Diff(before, after);
+  EXPECT_FALSE(d.identical());
+  ASSERT_EQ(d.documents.size(), 2u);
+  const SourceDocumentChanges& books = d.documents[0];
+  EXPECT_EQ(books.source_id, "books");
+  EXPECT_EQ(books.documents.before, 2u);
+  EXPECT_EQ(books.documents.after, 2u);
+  EXPECT_EQ(books.unchanged, 1u);
+  EXPECT_EQ(books.added, 1u);
+  EXPECT_EQ(books.removed, 1u);
+  EXPECT_EQ(books.changed, 0u);
+  const SourceDocumentChanges& web = d.documents[1];
+  EXPECT_EQ(web.unchanged, 1u);
+  EXPECT_EQ(web.changed, 1u);
+  EXPECT_EQ(web.added, 1u);
+  EXPECT_EQ(web.removed, 1u);
+  // The files' records are unchanged: documents alone make the difference.
+  EXPECT_TRUE(d.files.empty());
+  // The same documents: identical.
+  EXPECT_TRUE(Diff(before, before).identical());
+  // A source filter leaves the other source's documents out.
+  DiffOptions only_web;
+  only_web.sources = {"web"};
+  const DiffResult w = Diff(before, after, only_web);
+  ASSERT_EQ(w.documents.size(), 1u);
+  EXPECT_EQ(w.documents[0].source_id, "web");
+}
+
 }  // namespace
 }  // namespace dtm

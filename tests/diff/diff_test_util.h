@@ -22,6 +22,20 @@ struct TestManifest {
   std::map<std::string, v1::Source> sources;
   // Keyed by (source id, path): std::map orders them as the canonical order does.
   std::map<std::pair<std::string, std::string>, v1::FileEntry> files;
+  // The documents of each file, written after it in this order.
+  std::map<std::pair<std::string, std::string>, std::vector<v1::DocumentEntry>> documents;
+
+  // A document of file (source, path) with id `id` (none if empty) whose bytes
+  // are `content`; ordinals follow the file's documents so far.
+  void AddDocument(const std::string& source, const std::string& path, const std::string& id,
+                   const std::string& content) {
+    auto& list = documents[{source, path}];
+    v1::DocumentEntry d = test::MakeDocument(source, path, list.size()).document();
+    d.set_id(id);
+    d.set_size(content.size());
+    d.set_sha256(std::string(AsBytes(Sha256Of(content))));
+    list.push_back(d);
+  }
 
   void AddSource(const v1::Record& record) { sources[record.source().id()] = record.source(); }
   // A file whose digest is the SHA-256 of `content` and whose size is `size`.
@@ -52,6 +66,12 @@ struct TestManifest {
     for (const auto& [key, file] : files) {
       *record.mutable_file() = file;
       EXPECT_TRUE((*writer)->Add(record).ok()) << key.second;
+      auto docs = documents.find(key);
+      if (docs == documents.end()) continue;
+      for (const v1::DocumentEntry& d : docs->second) {
+        *record.mutable_document() = d;
+        EXPECT_TRUE((*writer)->Add(record).ok()) << key.second << " " << d.ordinal();
+      }
     }
     auto written = (*writer)->Finish(header);
     EXPECT_TRUE(written.ok()) << written.status().ToString();

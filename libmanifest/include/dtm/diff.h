@@ -24,6 +24,9 @@ struct DiffOptions {
   // all. An id that neither manifest has is kNotFound.
   std::vector<std::string> sources;
   ContainerLimits limits;
+  // Where the documents are sorted when they do not fit in memory ("" is
+  // TMPDIR, else /tmp).
+  std::string scratch_folder;
 };
 
 // A number before and after.
@@ -129,6 +132,20 @@ struct SourceFileChanges {
   }
 };
 
+// The documents of one source (spec/diff.md, "Documents"): a document with an
+// id is the same document in both manifests when the id is, and unchanged when
+// its bytes (sha256) are too; a document without one is matched by its bytes.
+// Counts only: memory does not grow with the documents.
+struct SourceDocumentChanges {
+  std::string source_id;
+  BeforeAfter documents;  // DocumentEntry records of the source in each manifest
+  uint64_t added = 0;
+  uint64_t removed = 0;
+  uint64_t changed = 0;  // same id, other bytes
+  uint64_t unchanged = 0;
+  bool empty() const { return added == 0 && removed == 0 && changed == 0; }
+};
+
 // A change a regulator looks at first (spec/diff.md, "Flags"). Use classes are
 // ordered commercial < non_commercial < academic_only.
 enum class DiffFlagKind {
@@ -164,9 +181,11 @@ struct DiffResult {
   std::vector<SourceEntry> sources_removed;
   std::vector<SourceChange> sources_changed;
   std::vector<SourceFileChanges> files;
+  // Sources with documents in either manifest, by id (unchanged ones too).
+  std::vector<SourceDocumentChanges> documents;
   std::vector<DiffFlag> flags;
 
-  // True when nothing in scope differs: no source or file change and, without
+  // True when nothing in scope differs: no source, file or document change and, without
   // a source filter, no header change. `dtm diff` exits 0 exactly then.
   bool identical() const;
 };

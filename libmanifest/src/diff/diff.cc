@@ -4,6 +4,8 @@
 #include <google/protobuf/arena.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <cstring>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -11,6 +13,8 @@
 #include "container/integrity.h"
 #include "diff/fields.h"
 #include "diff/sources.h"
+#include "documents/external_sort.h"
+#include "dtm/digest.h"
 #include "dtm/merkle.h"
 #include "dtm/records.h"
 #include "merkle/background.h"
@@ -141,11 +145,131 @@ class FileChangeIndex {
   std::string cached_id_;
 };
 
+// The documents of both manifests, one fixed-size record each, sorted by
+// (source, kind, key, side, digest) on disk when they do not fit in memory.
+class DocumentMatcher {
+ public:
+  // Layout of a record: source index (4 bytes, big-endian), kind (0: keyed by
+  // id, 1: by content), key (32: SHA-256 of the id, or the document's
+  // sha256), side (0 before, 1 after), the document's sha256 (32).
+  static constexpr size_t kRecordBytes = 4 + 1 + 32 + 1 + 32;
+  static constexpr size_t kGroupBytes = 4 + 1 + 32;
+
+  DocumentMatcher(std::vector<std::string> scope, std::string folder)
+      : scope_(std::move(scope)), sorter_(kRecordBytes, kRecordBytes, std::move(folder)) {
+    changes_.resize(scope_.size());
+    for (size_t i = 0; i < scope_.size(); ++i) changes_[i].source_id = scope_[i];
+  }
+
+  Status Add(const v1::DocumentEntry& doc, int side) {
+    auto it = std::lower_bound(scope_.begin(), scope_.end(), doc.source_id());
+    if (it == scope_.end() || *it != doc.source_id()) return Status::Ok();  // out of scope
+    const auto index = static_cast<uint32_t>(it - scope_.begin());
+    SourceDocumentChanges& c = changes_[index];
+    (side == 0 ? c.documents.before : c.documents.after)++;
+    unsigned char r[kRecordBytes];
+    for (int i = 0; i < 4; ++i) r[i] = static_cast<unsigned char>(index >> (24 - 8 * i));
+    r[4] = doc.id().empty() ? 1 : 0;
+    const Sha256Digest key = doc.id().empty() ? DigestFromBytes(doc.sha256()) : Sha256Of(doc.id());
+    std::memcpy(r + 5, key.data(), 32);
+    r[37] = static_cast<unsigned char>(side);
+    std::memcpy(r + 38, doc.sha256().data(), std::min<size_t>(32, doc.sha256().size()));
+    return sorter_.Add(r);
+  }
+
+  // Counts each source's added, removed, changed and unchanged documents.
+  StatusOr<std::vector<SourceDocumentChanges>> Finish() {
+    DTM_RETURN_IF_ERROR(sorter_.Finish());
+    unsigned char r[kRecordBytes];
+    std::string group;
+    std::vector<std::string> before, after;  // digests of one id group
+    uint64_t nb = 0, na = 0;
+    auto close = [&] {
+      if (group.empty()) return;
+      uint32_t index = 0;
+      for (int i = 0; i < 4; ++i) index = (index << 8) | static_cast<unsigned char>(group[i]);
+      SourceDocumentChanges& c = changes_[index];
+      const uint64_t paired = std::min(nb, na);
+      uint64_t same = paired;
+      if (group[4] == 0) {
+        // Same id: unchanged as often as the sorted digest lists share one.
+        same = 0;
+        size_t i = 0, j = 0;
+        while (i < before.size() && j < after.size()) {
+          const int cmp = before[i].compare(after[j]);
+          if (cmp == 0)
+            ++same, ++i, ++j;
+          else if (cmp < 0)
+            ++i;
+          else
+            ++j;
+        }
+      }
+      c.unchanged += same;
+      c.changed += paired - same;
+      c.added += na - paired;
+      c.removed += nb - paired;
+      before.clear();
+      after.clear();
+      nb = na = 0;
+    };
+    for (;;) {
+      DTM_ASSIGN_OR_RETURN(bool more, sorter_.Next(r));
+      if (!more) break;
+      const std::string_view this_group(reinterpret_cast<const char*>(r), kGroupBytes);
+      if (this_group != group) {
+        close();
+        group.assign(this_group);
+      }
+      const bool by_id = r[4] == 0;
+      std::string digest(reinterpret_cast<const char*>(r + 38), 32);
+      if (r[37] == 0) {
+        ++nb;
+        if (by_id) before.push_back(std::move(digest));
+      } else {
+        ++na;
+        if (by_id) after.push_back(std::move(digest));
+      }
+    }
+    close();
+    std::vector<SourceDocumentChanges> out;
+    for (SourceDocumentChanges& c : changes_) {
+      if (c.documents.before + c.documents.after > 0) out.push_back(std::move(c));
+    }
+    return out;
+  }
+
+ private:
+  std::vector<std::string> scope_;  // sorted
+  std::vector<SourceDocumentChanges> changes_;
+  internal::ExternalSorter sorter_;
+};
+
+// A stream's current record, when it is a document: given to `documents`,
+// and the stream moves on. Returns whether the stream has a current record.
+StatusOr<bool> SkipDocuments(CheckedStream* stream, bool has, int side,
+                             DocumentMatcher* documents) {
+  while (has) {
+    // A DocumentEntry record starts with its field's tag, 0x1A (field 3, bytes):
+    // other records are left for the merge, which may share their parse.
+    if (stream->bytes().empty() || stream->bytes()[0] != 0x1A) return true;
+    DTM_RETURN_IF_ERROR(stream->Take());
+    if (!stream->record().has_document()) return true;
+    DTM_RETURN_IF_ERROR(documents->Add(stream->record().document(), side));
+    DTM_ASSIGN_OR_RETURN(has, stream->Next());
+  }
+  return false;
+}
+
 // Merges the file records of both streams, each positioned on its first file
-// (or at its end). Unchanged files are counted and dropped.
+// (or at its end). Unchanged files are counted and dropped; documents go to
+// `documents`.
 Status MergeFiles(CheckedStream* before, bool has_before, CheckedStream* after, bool has_after,
-                  FileChangeIndex* index) {
-  while (has_before || has_after) {
+                  FileChangeIndex* index, DocumentMatcher* documents) {
+  for (;;) {
+    DTM_ASSIGN_OR_RETURN(has_before, SkipDocuments(before, has_before, 0, documents));
+    DTM_ASSIGN_OR_RETURN(has_after, SkipDocuments(after, has_after, 1, documents));
+    if (!has_before && !has_after) break;
     int order = 0;
     if (has_before && has_after && before->bytes() == after->bytes()) {
       DTM_RETURN_IF_ERROR(before->Take());
@@ -287,7 +411,9 @@ void Summarise(DiffResult* r) {
 
 bool DiffResult::identical() const {
   return (!source_filter.empty() || header_changes.empty()) && sources_added.empty() &&
-         sources_removed.empty() && sources_changed.empty() && files.empty();
+         sources_removed.empty() && sources_changed.empty() && files.empty() &&
+         std::all_of(documents.begin(), documents.end(),
+                     [](const SourceDocumentChanges& c) { return c.empty(); });
 }
 
 StatusOr<DiffResult> DiffManifests(const std::string& before_path, const std::string& after_path,
@@ -320,7 +446,15 @@ StatusOr<DiffResult> DiffManifests(const std::string& before_path, const std::st
   internal::CompareSources(sources_before, sources_after, scope, &result);
   FileChangeIndex index;
   for (const std::string& id : scope) index.Add(id);
-  DTM_RETURN_IF_ERROR(MergeFiles(before.get(), files_before, after.get(), files_after, &index));
+  std::string folder = options.scratch_folder;
+  if (folder.empty()) {
+    const char* tmp = std::getenv("TMPDIR");
+    folder = tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
+  }
+  DocumentMatcher documents(std::vector<std::string>(scope.begin(), scope.end()), folder);
+  DTM_RETURN_IF_ERROR(
+      MergeFiles(before.get(), files_before, after.get(), files_after, &index, &documents));
+  DTM_ASSIGN_OR_RETURN(result.documents, documents.Finish());
 
   result.before = {before_path, before->reader().header(), before->reader().file_sha256()};
   result.after = {after_path, after->reader().header(), after->reader().file_sha256()};

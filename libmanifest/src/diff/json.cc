@@ -185,7 +185,19 @@ Status WriteDiffJson(const DiffResult& d, std::ostream& out, const DiffRenderOpt
   if (ShowsSources(options.sections)) {
     DTM_ASSIGN_OR_RETURN(doc["sources"], Sources(d));
   }
-  if (ShowsFiles(options.sections)) doc["files"] = Files(d);
+  if (ShowsFiles(options.sections)) {
+    doc["files"] = Files(d);
+    Json documents = Json::array();
+    for (const SourceDocumentChanges& c : d.documents) {
+      documents.push_back({{"source", c.source_id},
+                           {"documents", Pair(c.documents)},
+                           {"added", c.added},
+                           {"removed", c.removed},
+                           {"changed", c.changed},
+                           {"unchanged", c.unchanged}});
+    }
+    doc["documents"] = std::move(documents);
+  }
   // Manifest strings are valid UTF-8; `replace` keeps dump() from throwing if not.
   out << doc.dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
   if (!out) return Status::IOError("writing the diff failed");

@@ -175,6 +175,12 @@ Status WriteDiffMarkdown(const DiffResult& d, std::ostream& out, const DiffRende
     if (ShowsFlags(options.sections)) WriteFlags(d, out);
     if (ShowsSources(options.sections)) WriteSources(d, out);
     if (ShowsFiles(options.sections)) WriteFiles(d, options.max_files_listed, out);
+    if (ShowsFiles(options.sections) && !d.documents.empty()) {
+      out << "\n## Documents\n\nMatched by id where documents have one, else by content.\n\n";
+      for (const SourceDocumentChanges& c : d.documents) {
+        out << "- " << Code(c.source_id) << ": " << DocumentChangesText(c, "→") << "\n";
+      }
+    }
   }
   if (!out) return Status::IOError("writing the diff failed");
   return Status::Ok();

@@ -160,6 +160,15 @@ std::string ModificationText(const FileModification& m, const char* arrow) {
   return out.empty() ? "record changed" : out;
 }
 
+std::string DocumentChangesText(const SourceDocumentChanges& c, const char* arrow) {
+  std::string out = GroupDigits(c.documents.before) + " " + arrow + " " +
+                    GroupDigits(c.documents.after) + " documents";
+  if (c.empty()) return out + ", unchanged";
+  out += ", " + GroupDigits(c.added) + " added, " + GroupDigits(c.removed) + " removed, " +
+         GroupDigits(c.changed) + " changed";
+  return out;
+}
+
 bool ShowsSummary(DiffSections s) { return s == DiffSections::kAll || s == DiffSections::kSummary; }
 bool ShowsFlags(DiffSections s) { return s != DiffSections::kFiles; }
 bool ShowsSources(DiffSections s) { return s == DiffSections::kAll || s == DiffSections::kSources; }

@@ -67,6 +67,10 @@ std::string SourceFacts(const SourceEntry& entry);
 // hashed -> declared": the parts of a modified file that changed.
 std::string ModificationText(const FileModification& m, const char* arrow);
 
+// "news: 10 -> 12 documents, 3 added, 1 removed, 2 changed": one source's
+// document counts. Not escaped.
+std::string DocumentChangesText(const SourceDocumentChanges& c, const char* arrow);
+
 bool ShowsSummary(DiffSections s);
 bool ShowsFlags(DiffSections s);
 bool ShowsSources(DiffSections s);

@@ -153,6 +153,12 @@ Status WriteDiffText(const DiffResult& d, std::ostream& out, const DiffRenderOpt
     if (ShowsFlags(options.sections)) WriteFlags(d, out);
     if (ShowsSources(options.sections)) WriteSources(d, out);
     if (ShowsFiles(options.sections)) WriteFiles(d, options.max_files_listed, out);
+    if (ShowsFiles(options.sections) && !d.documents.empty()) {
+      out << "\nDocuments (by id, else by content):\n";
+      for (const SourceDocumentChanges& c : d.documents) {
+        out << "  " << Shown(c.source_id) << ": " << DocumentChangesText(c, "->") << "\n";
+      }
+    }
   }
   if (!out) return Status::IOError("writing the diff failed");
   return Status::Ok();
