@@ -83,7 +83,7 @@ Status ExternalSorter::Add(const void* record) {
   return Status::Ok();
 }
 
-Status ExternalSorter::SpillRun() {
+void ExternalSorter::SortHeld() {
   order_.resize(held_);
   std::iota(order_.begin(), order_.end(), uint32_t{0});
   const char* base = buffer_.data();
@@ -91,6 +91,12 @@ Status ExternalSorter::SpillRun() {
   std::sort(order_.begin(), order_.end(), [&](uint32_t a, uint32_t b) {
     return std::memcmp(base + size_t{a} * rb, base + size_t{b} * rb, kb) < 0;
   });
+}
+
+Status ExternalSorter::SpillRun() {
+  SortHeld();
+  const char* base = buffer_.data();
+  const size_t rb = record_bytes_;
   if (scratch_.get() < 0) {
     DTM_ASSIGN_OR_RETURN(scratch_, OpenScratchFile(folder_));
   }
@@ -123,13 +129,7 @@ Status ExternalSorter::Finish() {
   if (runs_.empty()) {
     // Everything fits in memory: sort it there, no disk.
     in_memory_ = true;
-    order_.resize(held_);
-    std::iota(order_.begin(), order_.end(), uint32_t{0});
-    const char* base = buffer_.data();
-    const size_t rb = record_bytes_, kb = key_bytes_;
-    std::sort(order_.begin(), order_.end(), [&](uint32_t a, uint32_t b) {
-      return std::memcmp(base + size_t{a} * rb, base + size_t{b} * rb, kb) < 0;
-    });
+    SortHeld();
     return Status::Ok();
   }
   if (held_ > 0) DTM_RETURN_IF_ERROR(SpillRun());

@@ -41,6 +41,8 @@ class ExternalSorter {
     uint64_t offset = 0, bytes = 0, count = 0;
   };
   class RunReader;
+  // Fills order_ with the held records' indexes in key order.
+  void SortHeld();
   Status SpillRun();
 
   size_t record_bytes_, key_bytes_;
