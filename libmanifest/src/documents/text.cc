@@ -11,29 +11,6 @@
 namespace dtm {
 namespace {
 
-// The code point of the valid UTF-8 sequence of `len` bytes at p.
-char32_t DecodeAt(const unsigned char* p, size_t len) {
-  switch (len) {
-    case 1:
-      return p[0];
-    case 2:
-      return (char32_t(p[0] & 0x1F) << 6) | (p[1] & 0x3F);
-    case 3:
-      return (char32_t(p[0] & 0x0F) << 12) | (char32_t(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
-    default:
-      return (char32_t(p[0] & 0x07) << 18) | (char32_t(p[1] & 0x3F) << 12) |
-             (char32_t(p[2] & 0x3F) << 6) | (p[3] & 0x3F);
-  }
-}
-
-// Unicode's White_Space property (PropList.txt), which no later version has
-// changed since 6.3: the list spec/documents.md fixes.
-bool IsWhiteSpace(char32_t c) {
-  return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0x85 || c == 0xA0 || c == 0x1680 ||
-         (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F ||
-         c == 0x3000;
-}
-
 struct FreeDeleter {
   void operator()(utf8proc_uint8_t* p) const { std::free(p); }
 };
@@ -56,47 +33,93 @@ StatusOr<std::string> Nfc(std::string_view text) {
   return std::string(reinterpret_cast<const char*>(out), static_cast<size_t>(n));
 }
 
+// The length of the White_Space code point at text[i], or 0 if there is none
+// there. `text` is valid UTF-8.
+size_t WhiteSpaceAt(std::string_view text, size_t i) {
+  const auto c = static_cast<unsigned char>(text[i]);
+  if (c < 0x80) return (c >= 0x09 && c <= 0x0D) || c == 0x20 ? 1 : 0;
+  auto at = [&](size_t k) {
+    return i + k < text.size() ? static_cast<unsigned char>(text[i + k]) : 0u;
+  };
+  switch (c) {
+    case 0xC2:  // U+0085, U+00A0
+      return at(1) == 0x85 || at(1) == 0xA0 ? 2 : 0;
+    case 0xE1:  // U+1680
+      return at(1) == 0x9A && at(2) == 0x80 ? 3 : 0;
+    case 0xE2:  // U+2000..U+200A, U+2028, U+2029, U+202F; U+205F
+      if (at(1) == 0x80) {
+        const unsigned d = at(2);
+        return (d >= 0x80 && d <= 0x8A) || d == 0xA8 || d == 0xA9 || d == 0xAF ? 3 : 0;
+      }
+      return at(1) == 0x81 && at(2) == 0x9F ? 3 : 0;
+    case 0xE3:  // U+3000
+      return at(1) == 0x80 && at(2) == 0x80 ? 3 : 0;
+    default:
+      return 0;
+  }
+}
+
 }  // namespace
 
 StatusOr<std::string> NormalizeText(std::string_view text) {
+  // One pass: validity, U+FEFF, and whether NFC can change anything. No code
+  // point below U+0300 has NFC_Quick_Check No or Maybe, so text made only of
+  // them is its own NFC.
+  bool has_bom = false, may_change = false;
   for (size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
     const size_t len = internal::Utf8SequenceAt(text, i);
     if (len == 0) {
       return Status::InvalidArgument("text", "byte " + std::to_string(i) + " is not valid UTF-8");
     }
+    // U+0300 is CC 80 in UTF-8; anything from there on may need the library.
+    if (c > 0xCC || (c == 0xCC && len == 2)) may_change = true;
+    if (len == 3 && c == 0xEF && text[i + 1] == '\xBB' && text[i + 2] == '\xBF') has_bom = true;
     i += len;
   }
-  // U+FEFF, a byte order mark or the deprecated zero width no-break space, is dropped everywhere.
   std::string without_bom;
-  if (text.find("\xEF\xBB\xBF") != std::string_view::npos) {
+  if (has_bom) {
+    // U+FEFF, a byte order mark or the deprecated zero width no-break space, goes everywhere.
     without_bom.reserve(text.size());
-    for (size_t i = 0; i < text.size();) {
-      if (text.substr(i, 3) == "\xEF\xBB\xBF") {
-        i += 3;
-        continue;
-      }
-      const size_t len = internal::Utf8SequenceAt(text, i);
-      without_bom.append(text.substr(i, len));
-      i += len;
+    for (size_t at = 0;;) {
+      const size_t bom = text.find("\xEF\xBB\xBF", at);
+      without_bom.append(text.substr(at, bom == std::string_view::npos ? bom : bom - at));
+      if (bom == std::string_view::npos) break;
+      at = bom + 3;
     }
     text = without_bom;
   }
-  DTM_ASSIGN_OR_RETURN(std::string nfc, Nfc(text));
+  std::string nfc;
+  if (may_change) {
+    DTM_ASSIGN_OR_RETURN(nfc, Nfc(text));
+    text = nfc;
+  }
   std::string out;
-  out.reserve(nfc.size());
+  out.reserve(text.size());
   bool pending_space = false;
-  const auto* p = reinterpret_cast<const unsigned char*>(nfc.data());
-  for (size_t i = 0; i < nfc.size();) {
-    // NFC output is valid UTF-8; the guard only keeps the loop finite.
-    const size_t len = std::max<size_t>(1, internal::Utf8SequenceAt(nfc, i));
-    if (IsWhiteSpace(DecodeAt(p + i, len))) {
+  for (size_t i = 0; i < text.size();) {
+    if (const size_t ws = WhiteSpaceAt(text, i); ws > 0) {
       pending_space = !out.empty();
-    } else {
-      if (pending_space) out.push_back(' ');
-      pending_space = false;
-      out.append(nfc, i, len);
+      i += ws;
+      continue;
     }
-    i += len;
+    if (pending_space) out.push_back(' ');
+    pending_space = false;
+    // Copy up to the next byte that may start white space.
+    size_t j = i + 1;
+    while (j < text.size()) {
+      const auto c = static_cast<unsigned char>(text[j]);
+      const bool maybe_space =
+          c == 0x20 || (c >= 0x09 && c <= 0x0D) || c == 0xC2 || c == 0xE1 || c == 0xE2 || c == 0xE3;
+      if (maybe_space) break;
+      ++j;
+    }
+    out.append(text, i, j - i);
+    i = j;
   }
   return out;
 }
