@@ -9,6 +9,8 @@
 # Usage: bench/documents.sh [JSONL_DOCS] [WARC_RECORDS] [DIR]
 #   defaults: 1000000 documents, a tenth as many WARC records, /tmp/dtm-bench-docs
 #   DTM=path/to/dtm (default build/cli/dtm)
+#   DTM_BENCH_WORDS=N   words per article at most (default 200)
+#   DTM_BENCH_PEERS=0   run dtm only (for the largest corpora, where the peers take hours)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 docs=${1:-1000000}
@@ -69,10 +71,15 @@ printf '%-6s %-18s %8s %8s %8s %12s %8s\n' corpus command wall CPU RSS docs/s MB
 echo "--------------------------------------------------------------------------"
 rm -f "$dir/jsonl.dtm" "$dir/warc.dtm"
 row jsonl "$docs" "$jsonl_bytes" "$(run dtm_build "$dtm" build "$dir/dtm.yaml" -o "$dir/jsonl.dtm" --quiet)"
-row jsonl "$docs" "$jsonl_bytes" "$(run python_peer python3 bench/peer_documents.py jsonl "$dir"/jsonl/*)"
-row jsonl "$docs" "$jsonl_bytes" "$(run zcat_jq_parse sh -c "zcat $dir/jsonl/* | jq -c '[.id,.url]'")"
+peers=${DTM_BENCH_PEERS:-1}
+if [ "$peers" = 1 ]; then
+  row jsonl "$docs" "$jsonl_bytes" "$(run python_peer python3 bench/peer_documents.py jsonl "$dir"/jsonl/*)"
+  row jsonl "$docs" "$jsonl_bytes" "$(run zcat_jq_parse sh -c "zcat $dir/jsonl/* | jq -c '[.id,.url]'")"
+fi
 row warc "$records" "$warc_bytes" "$(run dtm_build_warc "$dtm" build "$dir/warc.yaml" -o "$dir/warc.dtm" --quiet)"
-row warc "$records" "$warc_bytes" "$(run python_peer_warc python3 bench/peer_documents.py warc "$dir"/warc/*)"
+if [ "$peers" = 1 ]; then
+  row warc "$records" "$warc_bytes" "$(run python_peer_warc python3 bench/peer_documents.py warc "$dir"/warc/*)"
+fi
 echo
 "$dtm" export "$dir/jsonl.dtm" --documents >"$dir/listing.jsonl"
 manifest=$(wc -c <"$dir/jsonl.dtm")

@@ -1,7 +1,7 @@
 // Fuzz target: the documents inside a data file (spec/documents.md). The first
-// byte chooses the rule (format and skip_bad); the rest is the file, which may
-// be gzip or zstd. Every text and URL a document yields must be a fixed point
-// of its normalization, as the spec says; a failure aborts.
+// byte chooses the rule (JSONL, WARC, WebDataset, whole file; skip_bad); the rest is the file,
+// which may be gzip or zstd. Every text and URL a document yields must be a fixed point of its
+// normalization, as the spec says; a failure aborts.
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -12,7 +12,7 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   dtm::v1::DocumentRule rule;
-  switch (data[0] % 3) {
+  switch (data[0] % 4) {
     case 0:
       rule.set_format(dtm::v1::DocumentRule::FORMAT_JSONL);
       rule.set_id("/id");
@@ -21,6 +21,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       break;
     case 1:
       rule.set_format(dtm::v1::DocumentRule::FORMAT_WARC);
+      break;
+    case 2:
+      rule.set_format(dtm::v1::DocumentRule::FORMAT_WEBDATASET);
+      rule.set_text("txt");
+      rule.set_metadata("json");
+      rule.set_content("jpg");
+      rule.set_id("/key");
+      rule.set_url("/url");
       break;
     default:
       rule.set_format(dtm::v1::DocumentRule::FORMAT_WHOLE_FILE);

@@ -6,7 +6,7 @@
 
 #include <vector>
 
-#include "documents/extract.h"
+#include "documents/extract_test_util.h"
 #include "dtm/documents.h"
 
 namespace dtm::internal {
@@ -58,25 +58,12 @@ class TrickleSource : public ByteSource {
   size_t pos_ = 0;
 };
 
-struct Result {
-  Status status;
-  std::vector<ExtractedDocument> docs;
-  SkippedDocuments skipped;
-};
+using Result = test::ExtractResult;
 
 Result Extract(const v1::DocumentRule& rule, std::string data, bool trickle = false) {
-  Result r;
-  StringByteSource whole(data);
+  if (!trickle) return test::ExtractFrom(rule, "news.jsonl", data);
   TrickleSource slow(data);
-  ByteSource& in = trickle ? static_cast<ByteSource&>(slow) : whole;
-  r.status = ExtractDocuments(
-      rule, "news.jsonl", in,
-      [&](ExtractedDocument& d) {
-        r.docs.push_back(d);
-        return Status::Ok();
-      },
-      &r.skipped);
-  return r;
+  return test::ExtractFrom(rule, "news.jsonl", slow);
 }
 
 const char kTwoArticles[] =

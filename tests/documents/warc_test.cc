@@ -7,7 +7,7 @@
 #include <sstream>
 #include <vector>
 
-#include "documents/extract.h"
+#include "documents/extract_test_util.h"
 
 namespace dtm::internal {
 namespace {
@@ -19,26 +19,13 @@ std::string ReadVector(const std::string& name) {
   return s.str();
 }
 
-struct Result {
-  Status status;
-  std::vector<ExtractedDocument> docs;
-  SkippedDocuments skipped;
-};
+using Result = test::ExtractResult;
 
 Result Extract(const std::string& data, bool skip_bad = false) {
   v1::DocumentRule rule;
   rule.set_format(v1::DocumentRule::FORMAT_WARC);
   rule.set_skip_bad(skip_bad);
-  Result r;
-  StringByteSource in(data);
-  r.status = ExtractDocuments(
-      rule, "crawl.warc", in,
-      [&](ExtractedDocument& d) {
-        r.docs.push_back(d);
-        return Status::Ok();
-      },
-      &r.skipped);
-  return r;
+  return test::ExtractFrom(rule, "crawl.warc", data);
 }
 
 Result ExtractVector(const std::string& name) { return Extract(ReadVector(name)); }

@@ -119,6 +119,8 @@ Status ExtractDocuments(const v1::DocumentRule& rule, const std::string& file_na
       return ExtractJsonl(rule, file_name, in, sink, skipped);
     case v1::DocumentRule::FORMAT_WARC:
       return ExtractWarc(rule, file_name, in, sink, skipped);
+    case v1::DocumentRule::FORMAT_WEBDATASET:
+      return ExtractWebDataset(rule, file_name, in, sink, skipped);
     default:
       return Status::InvalidArgument(
           file_name,

@@ -17,6 +17,13 @@ Status FillDocument(std::string_view stored, std::string_view text, std::string_
 
 Status ExtractJsonl(const v1::DocumentRule& rule, const std::string& file_name, ByteSource& in,
                     const DocumentSink& sink, SkippedDocuments* skipped);
+// The id and URL at two JSON Pointers of a JSON text (as the JSONL rule
+// reads them); kInvalidArgument naming "metadata", "id" or "url".
+Status IdAndUrlFromJson(std::string_view json, const std::string& id_pointer,
+                        const std::string& url_pointer, std::string* id, std::string* url);
+
+Status ExtractWebDataset(const v1::DocumentRule& rule, const std::string& file_name,
+                         ByteSource& in, const DocumentSink& sink, SkippedDocuments* skipped);
 Status ExtractWarc(const v1::DocumentRule& rule, const std::string& file_name, ByteSource& in,
                    const DocumentSink& sink, SkippedDocuments* skipped);
 Status ExtractWholeFile(const std::string& file_name, ByteSource& in, const DocumentSink& sink);

@@ -113,6 +113,22 @@ Status ParseLine(simdjson::dom::parser& parser, const v1::DocumentRule& rule, st
 
 }  // namespace
 
+Status IdAndUrlFromJson(std::string_view json, const std::string& id_pointer,
+                        const std::string& url_pointer, std::string* id, std::string* url) {
+  thread_local simdjson::dom::parser parser;
+  auto parsed = parser.parse(json.data(), json.size(), true);
+  if (parsed.error()) {
+    return Status::InvalidArgument(
+        "metadata", std::string("not JSON: ") + simdjson::error_message(parsed.error()));
+  }
+  const element root = parsed.value_unsafe();
+  DTM_ASSIGN_OR_RETURN(*id, IdAt(root, id_pointer));
+  if (!url_pointer.empty()) {
+    DTM_ASSIGN_OR_RETURN(*url, StringAt(root, url_pointer, "url", false));
+  }
+  return Status::Ok();
+}
+
 Status ExtractJsonl(const v1::DocumentRule& rule, const std::string& file_name, ByteSource& raw,
                     const DocumentSink& sink, SkippedDocuments* skipped) {
   DecompressingSource in(raw, file_name);

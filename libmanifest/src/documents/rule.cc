@@ -43,7 +43,7 @@ Status ValidateDocumentRule(const v1::DocumentRule& rule) {
   switch (rule.format()) {
     case v1::DocumentRule::FORMAT_WHOLE_FILE:
       if (!rule.id().empty() || !rule.url().empty() || !rule.text().empty() ||
-          !rule.metadata().empty()) {
+          !rule.metadata().empty() || !rule.content().empty()) {
         return Status::InvalidArgument(
             "format", "whole_file takes no id, url, text or metadata (a file is its document)");
       }
@@ -53,6 +53,7 @@ Status ValidateDocumentRule(const v1::DocumentRule& rule) {
         return Status::InvalidArgument("text", "jsonl needs the JSON Pointer of the text");
       }
       if (!rule.metadata().empty()) return Status::InvalidArgument("metadata", "not used by jsonl");
+      if (!rule.content().empty()) return Status::InvalidArgument("content", "not used by jsonl");
       DTM_RETURN_IF_ERROR(CheckPointer(rule.id(), "id"));
       DTM_RETURN_IF_ERROR(CheckPointer(rule.url(), "url"));
       DTM_RETURN_IF_ERROR(CheckPointer(rule.text(), "text"));
@@ -62,16 +63,37 @@ Status ValidateDocumentRule(const v1::DocumentRule& rule) {
       return Status::Ok();
     case v1::DocumentRule::FORMAT_WARC:
       if (!rule.id().empty() || !rule.url().empty() || !rule.text().empty() ||
-          !rule.metadata().empty()) {
+          !rule.metadata().empty() || !rule.content().empty()) {
         return Status::InvalidArgument(
             "format", "warc takes no id, url, text or metadata (the record says them)");
       }
       return Status::Ok();
+    case v1::DocumentRule::FORMAT_WEBDATASET:
+      if (rule.text().empty()) {
+        return Status::InvalidArgument("text", "webdataset needs the extension of the text member");
+      }
+      for (const std::string* ext : {&rule.text(), &rule.metadata(), &rule.content()}) {
+        if (ext->find('/') != std::string::npos || ext->starts_with(".") ||
+            !internal::IsValidUtf8(*ext) || ext->size() > 64) {
+          return Status::InvalidArgument(
+              ext == &rule.text()       ? "text"
+              : ext == &rule.metadata() ? "metadata"
+                                        : "content",
+              "a member extension, such as txt, without '/' or a leading '.'");
+        }
+      }
+      if ((!rule.id().empty() || !rule.url().empty()) && rule.metadata().empty()) {
+        return Status::InvalidArgument(
+            "metadata", "webdataset reads id and url from the metadata member: name its extension");
+      }
+      DTM_RETURN_IF_ERROR(CheckPointer(rule.id(), "id"));
+      return CheckPointer(rule.url(), "url");
     case v1::DocumentRule::FORMAT_UNSPECIFIED:
-      return Status::InvalidArgument("format", "missing: say jsonl, warc or whole_file");
-    default:
       return Status::InvalidArgument("format",
-                                     "not one this version reads (jsonl, warc, whole_file)");
+                                     "missing: say jsonl, warc, webdataset or whole_file");
+    default:
+      return Status::InvalidArgument(
+          "format", "not one this version reads (jsonl, warc, webdataset, whole_file)");
   }
 }
 
