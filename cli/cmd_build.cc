@@ -80,8 +80,12 @@ int RunBuild(const BuildArgs& args) {
           GroupDigits(result->files_hashed).c_str(), GroupDigits(result->files_declared).c_str(),
           HumanBytes(h.totals().bytes()).c_str());
     if (h.totals().document_entries() > 0 || result->documents_skipped > 0) {
-      Print("documents: %s found in the files (%s)", GroupDigits(result->documents).c_str(),
-            HumanBytes(h.totals().document_bytes()).c_str());
+      Print("documents: %s found in the files",
+            GroupDigits(result->documents - result->documents_declared).c_str());
+      if (result->documents_declared > 0) {
+        Print(", %s declared in listings", GroupDigits(result->documents_declared).c_str());
+      }
+      Print(" (%s)", HumanBytes(h.totals().document_bytes()).c_str());
       if (result->documents_skipped > 0) {
         Print(", %s bad documents skipped (counted in their files' entries)",
               GroupDigits(result->documents_skipped).c_str());

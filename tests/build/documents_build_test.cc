@@ -3,6 +3,7 @@
 // --data re-derives them and names the first that differs.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <functional>
 #include <vector>
 
@@ -203,6 +204,92 @@ TEST(DocumentsBuildTest, ADeclaredFileInASourceWithARuleIsAnError) {
   EXPECT_EQ(result.status().message(),
             "dtm.yaml:5:3: source 'news': file 'elsewhere.jsonl' is declared, not read, so its "
             "documents cannot be found (data.documents)");
+}
+
+}  // namespace
+}  // namespace dtm
+
+namespace dtm {
+namespace {
+
+// A source whose files are declared and whose documents come from a listing.
+BuildSpec ListingSpec(const testing::TempDir& d, const std::string& listing) {
+  BuildSpec spec = JsonlSpec(d);
+  SourceSpec& s = spec.sources[0];
+  s.source.clear_documents();
+  s.include.clear();
+  for (const char* path : {"p/a.parquet", "p/b.parquet"}) {
+    DeclaredFile f;
+    f.path = path;
+    f.size = 100;
+    s.declared.push_back(f);
+  }
+  d.Write("docs.jsonl", listing);
+  s.document_listing = d.Path("docs.jsonl");
+  return spec;
+}
+
+const char kDigest[] = "1111111111111111111111111111111111111111111111111111111111111111";
+
+std::string ListingLine(const std::string& path, const std::string& extra = "") {
+  return "{\"path\": \"" + path + "\", \"size\": 5, \"sha256\": \"" + kDigest + "\"" + extra +
+         "}\n";
+}
+
+TEST(DocumentListingTest, DeclaredDocumentsFollowTheirFiles) {
+  testing::TempDir d;
+  const std::string listing =
+      ListingLine("p/a.parquet", ", \"id\": \"x\", \"url\": \"HTTP://A.example/1\"") +
+      ListingLine("p/a.parquet") + ListingLine("p/b.parquet", ", \"ordinal\": 7, \"line\": 3");
+  auto result = BuildManifest(ListingSpec(d, listing), Options(), d.Path("out.dtm"));
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(result->documents, 3u);
+  EXPECT_EQ(result->documents_declared, 3u);
+  const std::vector<v1::Record> records = ReadRecords(d.Path("out.dtm"));
+  ASSERT_EQ(records.size(), 1u + 2 + 3);
+  EXPECT_TRUE(records[1].has_file());
+  EXPECT_EQ(records[2].document().ordinal(), 0u);
+  EXPECT_EQ(records[2].document().url(), "http://a.example/1");
+  EXPECT_EQ(records[2].document().origin(), v1::FileEntry::ORIGIN_DECLARED);
+  EXPECT_EQ(records[3].document().ordinal(), 1u);  // the next of its path
+  EXPECT_TRUE(records[4].has_file());
+  EXPECT_EQ(records[5].document().ordinal(), 7u);
+  EXPECT_EQ(records[5].document().line(), 3u);
+}
+
+TEST(DocumentListingTest, BadListingsNameTheLine) {
+  struct Case {
+    std::string listing;
+    std::string message;
+  } cases[] = {
+      {ListingLine("p/b.parquet") + ListingLine("p/a.parquet"),
+       "docs.jsonl:2: out of order: lines go by path (bytes), then ordinal, strictly increasing"},
+      {ListingLine("p/a.parquet", ", \"ordinal\": 3") +
+           ListingLine("p/a.parquet", ", \"ordinal\": 3"),
+       "docs.jsonl:2: out of order: lines go by path (bytes), then ordinal, strictly increasing"},
+      {ListingLine("p/c.parquet"),
+       "docs.jsonl:1: document of 'p/c.parquet', which source 'news' has no file at"},
+      {ListingLine("p/a.parquet") + ListingLine("p/aa.parquet"),
+       "docs.jsonl:2: document of 'p/aa.parquet', which source 'news' has no file at"},
+      {"{\"path\": \"p/a.parquet\", \"size\": 5}\n", "docs.jsonl:1: sha256: missing"},
+      {"{\"path\": \"p/a.parquet\", \"size\": 5, \"sha256\": \"zz\"}\n",
+       "docs.jsonl:1: sha256: is not 64 hex digits"},
+      {"[1]\n", "docs.jsonl:1: not a JSON object"},
+      {ListingLine("p/a.parquet", ", \"colour\": 1"), "docs.jsonl:1: unknown member 'colour'"},
+      {ListingLine("../x"), "docs.jsonl:1: path: "},
+      {ListingLine("p/a.parquet", ", \"url\": \"nope\""),
+       "docs.jsonl:1: URL 'nope': is not an absolute URL (no scheme)"},
+  };
+  for (const Case& c : cases) {
+    testing::TempDir d;
+    auto result = BuildManifest(ListingSpec(d, c.listing), Options(), d.Path("out.dtm"));
+    ASSERT_FALSE(result.ok()) << c.listing;
+    EXPECT_EQ(result.status().code(), StatusCode::kInvalidArgument) << c.listing;
+    const std::string message = result.status().message();
+    const std::string tail = message.substr(message.find("docs.jsonl"));
+    EXPECT_TRUE(tail.starts_with(c.message)) << c.listing << " gave " << message;
+    EXPECT_FALSE(std::filesystem::exists(d.Path("out.dtm")));
+  }
 }
 
 }  // namespace

@@ -38,6 +38,9 @@ struct SourceSpec {
   // lines are read by ForEachListedFile.
   std::string listing;
   std::vector<DeclaredFile> declared;  // the `data.files` entries, in spec order
+  // The `data.document_listing` file, resolved as `listing`; "" if none. Its
+  // lines declare the documents of the source's files (spec/documents.md).
+  std::string document_listing;
   std::string location;                // "dtm.yaml:12:3": where the source starts
 };
 

@@ -5,8 +5,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <climits>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <mutex>
 
@@ -14,6 +16,7 @@
 #include "build/checkpoint.h"
 #include "build/file_selection.h"
 #include "documents/extract.h"
+#include "documents/listing.h"
 #include "documents/spool.h"
 #include "dtm/container.h"
 #include "files/parallel_hash.h"
@@ -272,6 +275,55 @@ Status CheckOutputFolder(const std::string& output_path) {
   return Status::Ok();
 }
 
+// The declared documents of one source (data.document_listing), merged with
+// its files in canonical order: each file takes the listing's lines of its
+// path; a line for a path the source has no file at is an error.
+class DeclaredDocuments {
+ public:
+  // Opens `source`'s listing when it has one (and closes the previous
+  // source's, which must be used up).
+  Status StartSource(const SourceSpec& source) {
+    DTM_RETURN_IF_ERROR(Finish());
+    source_ = &source;
+    if (source.document_listing.empty()) return Status::Ok();
+    DTM_ASSIGN_OR_RETURN(listing_, internal::DocumentListing::Open(source.document_listing));
+    return Status::Ok();
+  }
+
+  // The listed documents of `path`, in order, to `add`.
+  Status ForFile(std::string_view path, const std::function<Status(v1::DocumentEntry&)>& add) {
+    if (listing_ == nullptr) return Status::Ok();
+    for (;;) {
+      DTM_ASSIGN_OR_RETURN(const v1::DocumentEntry* doc, listing_->Peek());
+      if (doc == nullptr || doc->path() > path) return Status::Ok();
+      if (doc->path() < path) return NoSuchFile(doc->path());
+      v1::DocumentEntry entry = *doc;
+      entry.set_source_id(source_->source.id());
+      listing_->Pop();
+      DTM_RETURN_IF_ERROR(add(entry));
+    }
+  }
+
+  // Lines left over name files the source does not have.
+  Status Finish() {
+    if (listing_ == nullptr) return Status::Ok();
+    DTM_ASSIGN_OR_RETURN(const v1::DocumentEntry* doc, listing_->Peek());
+    if (doc != nullptr) return NoSuchFile(doc->path());
+    listing_.reset();
+    return Status::Ok();
+  }
+
+ private:
+  Status NoSuchFile(const std::string& path) const {
+    return Status::InvalidArgument(
+        listing_->Where(),
+        "document of '" + path + "', which source '" + source_->source.id() + "' has no file at");
+  }
+
+  const SourceSpec* source_ = nullptr;
+  std::unique_ptr<internal::DocumentListing> listing_;
+};
+
 Status WriteRecords(const BuildSpec& spec, const FileSelection& sel, const BuildDocuments& docs,
                     ManifestWriter* writer, BuildResult* result) {
   v1::Record record;
@@ -281,8 +333,21 @@ Status WriteRecords(const BuildSpec& spec, const FileSelection& sel, const Build
   }
   v1::FileEntry* entry = record.mutable_file();
   v1::Record doc_record;
+  DeclaredDocuments declared;
+  uint32_t current_source = UINT32_MAX;
+  auto add_declared = [&](v1::DocumentEntry& doc) {
+    doc_record.mutable_document()->Swap(&doc);
+    ++result->documents;
+    ++result->documents_declared;
+    return writer->Add(doc_record);
+  };
   for (const SelectedFile& f : sel.files) {
-    const std::string& source_id = spec.sources[sel.source_order[f.source]].source.id();
+    const SourceSpec& source_spec = spec.sources[sel.source_order[f.source]];
+    if (f.source != current_source) {
+      DTM_RETURN_IF_ERROR(declared.StartSource(source_spec));
+      current_source = f.source;
+    }
+    const std::string& source_id = source_spec.source.id();
     entry->set_source_id(source_id);
     entry->set_path(std::string(sel.PathOf(f)));
     entry->set_size(f.size);
@@ -294,6 +359,7 @@ Status WriteRecords(const BuildSpec& spec, const FileSelection& sel, const Build
     entry->set_documents_skipped(has_documents ? docs.skipped[f.task].count : 0);
     entry->set_first_skip(has_documents ? docs.skipped[f.task].first : std::string());
     DTM_RETURN_IF_ERROR(writer->Add(record));
+    DTM_RETURN_IF_ERROR(declared.ForFile(entry->path(), add_declared));
     if (!has_documents) continue;
     result->documents_skipped += docs.skipped[f.task].count;
     DTM_RETURN_IF_ERROR(docs.spool->ForEach(docs.segments[f.task], [&](v1::DocumentEntry& doc) {
@@ -305,7 +371,7 @@ Status WriteRecords(const BuildSpec& spec, const FileSelection& sel, const Build
       return writer->Add(doc_record);
     }));
   }
-  return Status::Ok();
+  return declared.Finish();
 }
 
 }  // namespace

@@ -167,7 +167,8 @@ Status SpecLoader::LoadData(const YamlNode& node, const std::string& path, Sourc
   std::vector<YamlEntry> entries;
   if (!node.IsNull()) {
     DTM_RETURN_IF_ERROR(yaml_.Entries(
-        node, path, {"include", "exclude", "listing", "files", "documents"}, &entries));
+        node, path, {"include", "exclude", "listing", "files", "documents", "document_listing"},
+        &entries));
   }
   for (const YamlEntry& entry : entries) {
     const std::string entry_path = FieldPath(path, entry.key);
@@ -185,6 +186,10 @@ Status SpecLoader::LoadData(const YamlNode& node, const std::string& path, Sourc
       (entry.key == "include" ? spec->include : spec->exclude) = std::move(patterns);
     } else if (entry.key == "documents") {
       DTM_RETURN_IF_ERROR(LoadDocumentRule(entry.value, entry_path, spec));
+    } else if (entry.key == "document_listing") {
+      DTM_ASSIGN_OR_RETURN(std::string listing, yaml_.String(entry.value, entry_path));
+      if (listing.empty()) return rules_.Fail(entry_path, "must not be empty or null");
+      DTM_ASSIGN_OR_RETURN(spec->document_listing, ExistingFile(listing, entry_path));
     } else if (entry.key == "listing") {
       DTM_ASSIGN_OR_RETURN(std::string listing, yaml_.String(entry.value, entry_path));
       if (listing.empty()) return rules_.Fail(entry_path, "must not be empty or null");
@@ -195,6 +200,11 @@ Status SpecLoader::LoadData(const YamlNode& node, const std::string& path, Sourc
   }
   if (spec->include.empty() && spec->listing.empty() && spec->declared.empty()) {
     return rules_.Fail(path, "give at least one of include, listing or files");
+  }
+  if (!spec->document_listing.empty() && spec->source.has_documents()) {
+    return rules_.Fail(
+        FieldPath(path, "document_listing"),
+        "give documents (found in the files) or document_listing (declared), not both");
   }
   return Status::Ok();
 }

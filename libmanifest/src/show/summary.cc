@@ -20,6 +20,7 @@ struct SourceLine {
   uint64_t files = 0;
   uint64_t bytes = 0;
   uint64_t documents = 0;  // DocumentEntry records: measured
+  uint64_t listed = 0;     // of them, declared in a document listing (not read)
   uint64_t skipped = 0;    // documents the builder skipped
 };
 
@@ -74,7 +75,14 @@ void WriteSource(std::ostream& out, const SourceLine& line) {
   out << "      " << EnumLabel(v1::Modality_descriptor(), s.modality()) << ", "
       << CountOf(line.files, "file") << ", " << HumanBytes(line.bytes);
   if (s.counts().tokens()) out << ", " << GroupDigits(s.counts().tokens()) << " tokens";
-  out << DocumentCounts(line.documents, s.counts().documents(), s.has_documents());
+  if (line.listed > 0) {
+    out << ", " << GroupDigits(line.documents)
+        << (line.documents == 1 ? " document entry (" : " document entries (")
+        << GroupDigits(line.listed) << " from a document listing, not read)";
+    if (s.counts().documents()) out << ", " << GroupDigits(s.counts().documents()) << " declared";
+  } else {
+    out << DocumentCounts(line.documents, s.counts().documents(), s.has_documents());
+  }
   if (line.skipped) out << " (" << CountOf(line.skipped, "bad document") << " skipped)";
   out << "\n      license " << s.license().expression() << " ("
       << EnumLabel(v1::UseClass_descriptor(), s.license().use_class()) << ", claim from "
@@ -118,7 +126,12 @@ Status WriteManifestSummary(const std::string& path, std::ostream& out) {
       sources[it->second].skipped += record.file().documents_skipped();
     } else if (record.has_document()) {
       auto it = index.find(record.document().source_id());
-      if (it != index.end()) sources[it->second].documents++;
+      if (it != index.end()) {
+        sources[it->second].documents++;
+        if (record.document().origin() == v1::FileEntry::ORIGIN_DECLARED) {
+          sources[it->second].listed++;
+        }
+      }
     }
   }
   const v1::Header& h = reader->header();
