@@ -36,10 +36,10 @@ struct BuildResult {
   uint64_t files_hashed = 0;
   uint64_t bytes_hashed = 0;
   uint64_t files_declared = 0;
-  uint64_t files_resumed = 0;      // digests taken from the checkpoint (counted in files_hashed)
-  uint64_t documents = 0;          // DocumentEntry records written
+  uint64_t files_resumed = 0;       // digests taken from the checkpoint (counted in files_hashed)
+  uint64_t documents = 0;           // DocumentEntry records written
   uint64_t documents_declared = 0;  // of them, from document listings (not read in the files)
-  uint64_t documents_skipped = 0;  // under DocumentRule.skip_bad, over all files
+  uint64_t documents_skipped = 0;   // under DocumentRule.skip_bad, over all files
   // Paths that differ only by Unicode normalisation or letter case: two
   // entries in the manifest, one file on file systems that ignore the
   // difference (macOS, Windows). The first kMaxListedCollisions pairs (byte

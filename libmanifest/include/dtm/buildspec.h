@@ -41,7 +41,7 @@ struct SourceSpec {
   // The `data.document_listing` file, resolved as `listing`; "" if none. Its
   // lines declare the documents of the source's files (spec/documents.md).
   std::string document_listing;
-  std::string location;                // "dtm.yaml:12:3": where the source starts
+  std::string location;  // "dtm.yaml:12:3": where the source starts
 };
 
 struct BuildSpec {

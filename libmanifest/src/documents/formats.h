@@ -22,8 +22,8 @@ Status ExtractJsonl(const v1::DocumentRule& rule, const std::string& file_name, 
 Status IdAndUrlFromJson(std::string_view json, const std::string& id_pointer,
                         const std::string& url_pointer, std::string* id, std::string* url);
 
-Status ExtractWebDataset(const v1::DocumentRule& rule, const std::string& file_name,
-                         ByteSource& in, const DocumentSink& sink, SkippedDocuments* skipped);
+Status ExtractWebDataset(const v1::DocumentRule& rule, const std::string& file_name, ByteSource& in,
+                         const DocumentSink& sink, SkippedDocuments* skipped);
 Status ExtractWarc(const v1::DocumentRule& rule, const std::string& file_name, ByteSource& in,
                    const DocumentSink& sink, SkippedDocuments* skipped);
 Status ExtractWholeFile(const std::string& file_name, ByteSource& in, const DocumentSink& sink);
