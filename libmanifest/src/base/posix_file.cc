@@ -210,6 +210,11 @@ StatusOr<size_t> StringByteSource::Read(char* buffer, size_t n) {
   return take;
 }
 
+std::string TemporaryFolder() {
+  const char* tmp = std::getenv("TMPDIR");
+  return tmp != nullptr && *tmp != '\0' ? std::string(tmp) : std::string("/tmp");
+}
+
 StatusOr<FileDescriptor> OpenScratchFile(const std::string& folder) {
   FileDescriptor fd(::open(folder.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600));
   if (fd.get() >= 0) return fd;

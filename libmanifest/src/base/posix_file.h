@@ -102,6 +102,10 @@ class TempFile {
   std::string path_;
 };
 
+// The folder for scratch files of commands that write no output of their
+// own (verify --data, diff): $TMPDIR, else /tmp.
+std::string TemporaryFolder();
+
 // A new file for scratch data in `folder`, open for reading and writing,
 // which no name leads to (O_TMPFILE, or a name removed at once): it goes
 // away with its descriptor. kIOError naming the folder.

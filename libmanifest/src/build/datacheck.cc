@@ -1,7 +1,6 @@
 #include "dtm/datacheck.h"
 
 #include <algorithm>
-#include <cstdlib>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -148,7 +147,7 @@ class DataChecker {
     pending_bytes_ += f.size();
     auto rule = rules_.find(f.source_id());
     if (rule != rules_.end()) {
-      if (spool_ == nullptr) spool_ = std::make_unique<DocumentSpool>(ScratchFolder());
+      if (spool_ == nullptr) spool_ = std::make_unique<DocumentSpool>(internal::TemporaryFolder());
       pending_.back().rule = &rule->second;
       DTM_ASSIGN_OR_RETURN(documents_, spool_->StartSegment());
     }
@@ -354,12 +353,6 @@ class DataChecker {
     if (report_->problems.size() < DataCheckReport::kMaxListed) {
       report_->problems.push_back({kind, source, path, std::move(detail)});
     }
-  }
-
-  // Where expected documents wait for their batch: TMPDIR, else /tmp.
-  static std::string ScratchFolder() {
-    const char* tmp = std::getenv("TMPDIR");
-    return tmp != nullptr && *tmp != '\0' ? std::string(tmp) : std::string("/tmp");
   }
 
   const DataCheckOptions& options_;

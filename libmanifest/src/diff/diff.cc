@@ -4,12 +4,12 @@
 #include <google/protobuf/arena.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <set>
 #include <unordered_map>
 
+#include "base/posix_file.h"
 #include "container/integrity.h"
 #include "diff/fields.h"
 #include "diff/sources.h"
@@ -446,11 +446,8 @@ StatusOr<DiffResult> DiffManifests(const std::string& before_path, const std::st
   internal::CompareSources(sources_before, sources_after, scope, &result);
   FileChangeIndex index;
   for (const std::string& id : scope) index.Add(id);
-  std::string folder = options.scratch_folder;
-  if (folder.empty()) {
-    const char* tmp = std::getenv("TMPDIR");
-    folder = tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
-  }
+  const std::string folder =
+      options.scratch_folder.empty() ? internal::TemporaryFolder() : options.scratch_folder;
   DocumentMatcher documents(std::vector<std::string>(scope.begin(), scope.end()), folder);
   DTM_RETURN_IF_ERROR(
       MergeFiles(before.get(), files_before, after.get(), files_after, &index, &documents));

@@ -42,7 +42,7 @@ void DigestWholeDocument(std::string_view bytes, ExtractedDocument* doc) {
   }
 }
 
-Status ExtractWholeFile(const std::string& file_name, ByteSource& in, const DocumentSink& sink) {
+Status ExtractWholeFile(ByteSource& in, const DocumentSink& sink) {
   // A file up to kMaxDocumentBytes is one document with its text; a larger
   // one is still read to its end (its digest is the file's) but has no text.
   std::string data;
@@ -63,7 +63,6 @@ Status ExtractWholeFile(const std::string& file_name, ByteSource& in, const Docu
     }
     if (too_large) sha.Update(block.data(), n);
   }
-  (void)file_name;
   ExtractedDocument doc;
   if (too_large) {
     doc.size = size;
@@ -114,7 +113,7 @@ Status ExtractDocuments(const v1::DocumentRule& rule, const std::string& file_na
                         const DocumentSink& sink, SkippedDocuments* skipped) {
   switch (rule.format()) {
     case v1::DocumentRule::FORMAT_WHOLE_FILE:
-      return ExtractWholeFile(file_name, in, sink);
+      return ExtractWholeFile(in, sink);
     case v1::DocumentRule::FORMAT_JSONL:
       return ExtractJsonl(rule, file_name, in, sink, skipped);
     case v1::DocumentRule::FORMAT_WARC:

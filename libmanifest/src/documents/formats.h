@@ -26,6 +26,6 @@ Status ExtractWebDataset(const v1::DocumentRule& rule, const std::string& file_n
                          const DocumentSink& sink, SkippedDocuments* skipped);
 Status ExtractWarc(const v1::DocumentRule& rule, const std::string& file_name, ByteSource& in,
                    const DocumentSink& sink, SkippedDocuments* skipped);
-Status ExtractWholeFile(const std::string& file_name, ByteSource& in, const DocumentSink& sink);
+Status ExtractWholeFile(ByteSource& in, const DocumentSink& sink);
 
 }  // namespace dtm::internal
