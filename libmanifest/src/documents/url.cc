@@ -148,6 +148,11 @@ StatusOr<std::string> CanonicalHost(std::string_view url, std::string_view raw) 
       return Invalid(url, "host holds " + internal::QuoteForMessage(std::string(1, c)));
     }
   }
+  // "a..b", ".a" and "a.." (or an IDNA full stop mapped to a final '.') would lose a dot on
+  // every pass; a canonical form must be a fixed point, so empty labels are errors.
+  if (host.front() == '.' || host.back() == '.' || host.find("..") != std::string::npos) {
+    return Invalid(url, "host has an empty label");
+  }
   return host;
 }
 
