@@ -261,6 +261,9 @@ StatusOr<std::string> CanonicalUrl(std::string_view url) {
   }
   std::string path = RemoveDotSegments(NormalizePercent(rest, "/"));
   if (hierarchical && path.empty()) path = "/";
+  // Without an authority, a path starting with "//" would read back as one ("x:/..//h" gives
+  // "x://h"); "/." keeps it a path, and removing dot segments gives the same path again.
+  if (!hierarchical && path.starts_with("//")) path.insert(0, "/.");
   out += path;
   if (has_query && !query.empty()) out += "?" + NormalizePercent(query, "/?");
   return out;
