@@ -13,7 +13,7 @@
 #include "container/integrity.h"
 #include "diff/fields.h"
 #include "diff/sources.h"
-#include "documents/external_sort.h"
+#include "sort/external_sort.h"
 #include "dtm/digest.h"
 #include "dtm/merkle.h"
 #include "dtm/records.h"

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "documents/external_sort.h"
+#include "sort/external_sort.h"
 #include "testing/temp_dir.h"
 
 namespace dtm::internal {

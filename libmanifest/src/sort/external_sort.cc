@@ -1,4 +1,4 @@
-#include "documents/external_sort.h"
+#include "sort/external_sort.h"
 
 #include <zstd.h>
 
