@@ -20,8 +20,10 @@
 #include <string>
 #include <vector>
 
+#include "base/posix_file.h"
 #include "container/container_test_util.h"
 #include "dtm/container.h"
+#include "lookup/key_trees.h"
 #include "testing/temp_dir.h"
 
 namespace dtm {
@@ -184,6 +186,17 @@ std::string CraftedBytes(const std::vector<v1::Record>& records,
   return m.Build();
 }
 
+// Sets the header's key trees to those of `records` (proof.md, "Key trees").
+std::function<void(v1::Header*)> KeyTreesOf(const std::vector<v1::Record>& records, int keep = 4) {
+  internal::KeyTreeBuilder builder(internal::TemporaryFolder());
+  for (const v1::Record& r : records) EXPECT_TRUE(builder.Add(r).ok());
+  auto trees = builder.Finish();
+  EXPECT_TRUE(trees.ok());
+  return [trees = *trees, keep](v1::Header* h) {
+    for (int i = 0; i < keep; ++i) *h->add_key_trees() = trees[static_cast<size_t>(i)];
+  };
+}
+
 std::vector<InvalidVector> InvalidVectors(const std::string& minimal) {
   using C = StatusCode;
   const size_t header_length = test::GetU32(minimal, 16);
@@ -330,6 +343,24 @@ std::vector<InvalidVector> InvalidVectors(const std::string& minimal) {
     add("header-merkle-root.dtm", CraftedBytes(records, other), C::kCorruption,
         "header.merkle_root is " + ToHex(test::HeaderFor(other).merkle_root()) +
             " but the records give " + ToHex(test::HeaderFor(records).merkle_root()));
+  }
+
+  // Key trees that differ from the records' keys.
+  {
+    std::vector<v1::Record> other = records;
+    other[2].mutable_file()->set_path("novels/0.txt");
+    v1::Header stated, computed;
+    KeyTreesOf(other)(&stated);
+    KeyTreesOf(records)(&computed);
+    add("header-key-tree-root.dtm", CraftedBytes(records, {}, KeyTreesOf(other)), C::kCorruption,
+        "header.key_trees[3].root (path) is " + ToHex(stated.key_trees(3).root()) +
+            " but the records give " + ToHex(computed.key_trees(3).root()));
+    other = records;
+    other.pop_back();
+    add("header-key-tree-size.dtm", CraftedBytes(records, {}, KeyTreesOf(other)), C::kCorruption,
+        "header.key_trees[2].size (content) is 2 but the records give 3");
+    add("header-key-trees-three.dtm", CraftedBytes(records, {}, KeyTreesOf(records, 3)),
+        C::kCorruption, "header.key_trees has 3 trees; a manifest has none or 4");
   }
 
   // Records out of canonical order, or breaking a record rule.

@@ -1,8 +1,11 @@
 // CheckManifest: spec/container.md, "Checking a manifest".
+#include <optional>
 #include <sstream>
 
+#include "base/posix_file.h"
 #include "container/integrity.h"
 #include "dtm/merkle.h"
+#include "lookup/key_trees.h"
 
 namespace dtm {
 
@@ -129,10 +132,18 @@ StatusOr<bool> NextChecked(ManifestReader& reader, IntegrityCheck& check, v1::Re
 StatusOr<ManifestIntegrity> CheckManifest(const std::string& path, const ContainerLimits& limits) {
   DTM_ASSIGN_OR_RETURN(std::unique_ptr<ManifestReader> reader, ManifestReader::Open(path, limits));
   internal::IntegrityCheck check(path, limits);
+  // A manifest written before key trees has none to check.
+  std::optional<internal::KeyTreeBuilder> key_trees;
+  if (reader->header().key_trees_size() > 0) key_trees.emplace(internal::TemporaryFolder());
   v1::Record record;
   for (;;) {
     DTM_ASSIGN_OR_RETURN(const bool more, internal::NextChecked(*reader, check, &record));
     if (!more) break;
+    if (key_trees) DTM_RETURN_IF_ERROR(key_trees->Add(record).WithContext(path));
+  }
+  if (key_trees) {
+    DTM_ASSIGN_OR_RETURN(std::vector<v1::KeyTree> trees, key_trees->Finish());
+    DTM_RETURN_IF_ERROR(internal::CompareKeyTrees(path, reader->header(), trees));
   }
   ManifestIntegrity result;
   result.header = reader->header();

@@ -14,6 +14,7 @@
 #include "dtm/container.h"
 #include "dtm/file_io.h"
 #include "dtm/merkle.h"
+#include "lookup/key_trees.h"
 
 namespace dtm {
 
@@ -53,14 +54,16 @@ struct ManifestWriter::Impl {
   uint64_t frames = 0;
   RecordSequence sequence;
   MerkleRootBuilder merkle;
-  Status failed;  // the first error; the writer is unusable after it
+  KeyTreeBuilder key_trees;  // scratch files beside the manifest
+  Status failed;             // the first error; the writer is unusable after it
   bool finished = false;
 
   Impl(std::string p, const ContainerLimits& l, const FramePolicy& f)
       : path(std::move(p)),
         limits(l),
         policy(f),
-        sequence(l.max_sources, l.max_source_record_bytes, l.max_source_bytes) {}
+        sequence(l.max_sources, l.max_source_record_bytes, l.max_source_bytes),
+        key_trees(ParentDirectory(path)) {}
 
   Status Usable() const {
     if (finished) return Status::InvalidArgument(path + ": the manifest is already finished");
@@ -98,6 +101,7 @@ Status ManifestWriter::Impl::AddRecord(const v1::Record& record) {
     return Status::Internal(path + ": record " + std::to_string(index) + ": serialization failed");
   }
   merkle.AddLeaf(std::string_view(frame.data() + start + varint, size));
+  DTM_RETURN_IF_ERROR(key_trees.Add(record).WithContext(path));
   if (++frame_records == policy.max_records) DTM_RETURN_IF_ERROR(FlushFrame());
   return Status::Ok();
 }
@@ -242,6 +246,10 @@ StatusOr<v1::Header> ManifestWriter::Finish(v1::Header header) {
   *header.mutable_totals() = w.sequence.totals();
   *header.mutable_composition() = w.sequence.composition();
   header.set_merkle_root(std::string(AsBytes(w.merkle.Root())));
+  auto trees = w.key_trees.Finish();
+  if (!trees.ok()) return w.Fail(trees.status().WithContext(w.path));
+  header.clear_key_trees();
+  for (v1::KeyTree& tree : *trees) *header.add_key_trees() = std::move(tree);
   const size_t header_size = header.ByteSizeLong();
   if (header_size > w.limits.max_header_bytes) {
     return w.Fail(Status::LimitExceeded(w.path + ": header is " + std::to_string(header_size) +

@@ -402,6 +402,7 @@ void Summarise(DiffResult* r) {
     h->clear_composition();
     h->clear_record_count();
     h->clear_merkle_root();
+    h->clear_key_trees();
   }
   internal::CompareMessages(hb, ha, "", &r->header_changes);
   internal::NoteUnknownFields(hb, ha, &r->header_changes);
