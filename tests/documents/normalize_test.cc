@@ -9,6 +9,7 @@
 
 #include "dtm/digest.h"
 #include "dtm/documents.h"
+#include "testing/hex.h"
 
 namespace dtm {
 namespace {
@@ -20,13 +21,7 @@ nlohmann::json LoadVectors(const std::string& name) {
   return nlohmann::json::parse(text.str());
 }
 
-std::string FromHex(const std::string& hex) {
-  std::string out;
-  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
-    out.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
-  }
-  return out;
-}
+using test::FromHex;
 
 TEST(TextNormalizationTest, Vectors) {
   const nlohmann::json v = LoadVectors("text.json");

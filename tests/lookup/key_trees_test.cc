@@ -12,6 +12,7 @@
 #include "base/posix_file.h"
 #include "dtm/merkle.h"
 #include "merkle/reference.h"
+#include "testing/hex.h"
 #include "testing/test_records.h"
 
 namespace dtm {
@@ -30,13 +31,7 @@ KeyKind KindNamed(const std::string& name) {
   return v1::KeyTree::KIND_UNSPECIFIED;
 }
 
-std::string FromHex(const std::string& hex) {
-  std::string out;
-  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
-    out.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
-  }
-  return out;
-}
+using test::FromHex;
 
 TEST(KeyDigestTest, MatchesTheVectors) {
   const nlohmann::json v = Vectors();
