@@ -44,7 +44,7 @@ TEST(NeighbourProverTest, EveryGapOfEveryTreeUpTo70) {
       if (gap < n) want.push_back(gap);
       ASSERT_EQ(found->size(), want.size()) << "n " << n << " gap " << gap;
       for (size_t k = 0; k < want.size(); ++k) {
-        const internal::KeyLeafProof& leaf = (*found)[k];
+        const KeyLeafProof& leaf = (*found)[k];
         EXPECT_EQ(leaf.leaf_index, want[k]);
         EXPECT_EQ(leaf.key_digest, leaves[want[k]]);
         EXPECT_EQ(leaf.audit_path, internal::MerkleInclusionProof(leaf_hashes, want[k]))

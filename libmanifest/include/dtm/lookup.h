@@ -2,7 +2,9 @@
 // that a URL, a text, a content digest or a path is in a manifest, or is not.
 #pragma once
 
+#include <cstdint>
 #include <string_view>
+#include <vector>
 
 #include "dtm/digest.h"
 #include "dtm/v1/manifest.pb.h"
@@ -21,5 +23,13 @@ std::string_view KeyKindName(KeyKind kind);
 // SHA-256("dtm:key:" || name || 0x00 || key): a key tree's leaf. `key` is the
 // canonical URL's bytes, the path's bytes, or the 32 bytes of a digest.
 Sha256Digest LookupKeyDigest(KeyKind kind, std::string_view key);
+
+// A leaf of a key tree with its audit path (spec/merkle.md), nearest sibling
+// first: a neighbour in an absence proof.
+struct KeyLeafProof {
+  uint64_t leaf_index = 0;
+  Sha256Digest key_digest{};
+  std::vector<Sha256Digest> audit_path;
+};
 
 }  // namespace dtm

@@ -103,4 +103,22 @@ Status VerifyMerkleConsistency(uint64_t size1, uint64_t size2,
                                const std::vector<Sha256Digest>& proof, const Sha256Digest& root1,
                                const Sha256Digest& root2);
 
+// A range of leaves [start, end).
+struct MerkleRange {
+  uint64_t start = 0, end = 0;
+};
+
+// The withheld nodes R(0, n; a) of spec/merkle.md ("Withheld ranges"): the
+// largest subtrees of a tree of n leaves that lie entirely in [a, n), left to
+// right. With the first a leaves they give the root. At most 2 log2 n ranges.
+std::vector<MerkleRange> MerkleWithheldRanges(uint64_t tree_size, uint64_t first_withheld);
+
+// The root of a tree of `tree_size` leaves from the hashes of its first leaves
+// (`leaf_hashes`, all of them before the first withheld leaf) and the roots of
+// its withheld ranges, in order. kVerificationFailed when the nodes are too few
+// or too many for that shape.
+StatusOr<Sha256Digest> MerkleRootFromWithheld(const std::vector<Sha256Digest>& leaf_hashes,
+                                              uint64_t tree_size,
+                                              const std::vector<Sha256Digest>& withheld);
+
 }  // namespace dtm

@@ -8,17 +8,11 @@
 #include <vector>
 
 #include "dtm/digest.h"
+#include "dtm/lookup.h"
 #include "dtm/merkle.h"
 #include "dtm/status.h"
 
 namespace dtm::internal {
-
-// A leaf of a key tree and its audit path, nearest sibling first.
-struct KeyLeafProof {
-  uint64_t leaf_index = 0;
-  Sha256Digest key_digest{};
-  std::vector<Sha256Digest> audit_path;
-};
 
 class NeighbourProver {
  public:

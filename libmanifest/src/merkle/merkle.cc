@@ -174,4 +174,64 @@ Status VerifyMerkleConsistency(uint64_t size1, uint64_t size2,
   return Status::Ok();
 }
 
+namespace {
+
+void AddWithheld(uint64_t lo, uint64_t hi, uint64_t first, std::vector<MerkleRange>* out) {
+  if (lo >= hi || first >= hi) return;
+  if (first <= lo) {
+    out->push_back({lo, hi});
+    return;
+  }
+  const uint64_t k = internal::SplitPoint(hi - lo);  // hi - lo >= 2 here
+  AddWithheld(lo, lo + k, first, out);
+  AddWithheld(lo + k, hi, first, out);
+}
+
+// ROOT(lo, hi) of spec/merkle.md, consuming withheld nodes from *next.
+bool RootOf(uint64_t lo, uint64_t hi, const std::vector<Sha256Digest>& leaves,
+            const std::vector<Sha256Digest>& withheld, size_t* next, Sha256Digest* root) {
+  if (lo >= leaves.size()) {
+    if (*next >= withheld.size()) return false;
+    *root = withheld[(*next)++];
+    return true;
+  }
+  if (hi - lo == 1) {
+    *root = leaves[lo];
+    return true;
+  }
+  const uint64_t k = internal::SplitPoint(hi - lo);
+  Sha256Digest left, right;
+  if (!RootOf(lo, lo + k, leaves, withheld, next, &left)) return false;
+  if (!RootOf(lo + k, hi, leaves, withheld, next, &right)) return false;
+  *root = MerkleNodeHash(left, right);
+  return true;
+}
+
+}  // namespace
+
+std::vector<MerkleRange> MerkleWithheldRanges(uint64_t tree_size, uint64_t first_withheld) {
+  std::vector<MerkleRange> out;
+  AddWithheld(0, tree_size, first_withheld, &out);
+  return out;
+}
+
+StatusOr<Sha256Digest> MerkleRootFromWithheld(const std::vector<Sha256Digest>& leaf_hashes,
+                                              uint64_t tree_size,
+                                              const std::vector<Sha256Digest>& withheld) {
+  const size_t want = MerkleWithheldRanges(tree_size, leaf_hashes.size()).size();
+  if (leaf_hashes.size() > tree_size || withheld.size() != want) {
+    return Status::VerificationFailed(
+        std::to_string(leaf_hashes.size()) + " leaves and " + std::to_string(withheld.size()) +
+        " withheld nodes do not make a tree of " + std::to_string(tree_size) +
+        " leaves (it needs " + std::to_string(want) + " withheld nodes)");
+  }
+  if (tree_size == 0) return MerkleEmptyRoot();
+  size_t next = 0;
+  Sha256Digest root;
+  if (!RootOf(0, tree_size, leaf_hashes, withheld, &next, &root) || next != withheld.size()) {
+    return Status::Internal("withheld nodes", "shape mismatch");
+  }
+  return root;
+}
+
 }  // namespace dtm
