@@ -1,5 +1,6 @@
-// dtm verify-proof PROOF --key PUB: check an inclusion proof (spec/proof.md)
-// without the manifest, and print what the lab declared about the records.
+// dtm verify-proof PROOF --key PUB: check a proof (spec/proof.md) without the
+// manifest; say its answer on the first line (PRESENT, ABSENT or COMPLETE),
+// then what the lab declared about the records.
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -16,12 +17,18 @@ namespace {
 struct VerifyProofArgs {
   std::string proof;
   TrustArgs trust;
+  std::string expect;  // "present" or "absent", or empty
+  std::string root;    // the published Merkle root, hex, or empty
 };
 
 // The checks of spec/proof.md, in order, for the summary line.
-constexpr const char* kChecks =
-    "proof, bundle, payload-type, signatures, statement, root, tree-size, inclusion, record, "
-    "decoded, position, source-link, query";
+std::string ChecksOf(const Proof& proof) {
+  const std::string common =
+      "proof, bundle, payload-type, signatures, statement, root, tree-size, ";
+  if (proof.type == Proof::Type::kSources) return common + "complete, record, decoded, withheld";
+  if (proof.absent()) return common + "key-tree, key-digest, neighbours, key-inclusion";
+  return common + "inclusion, record, decoded, position, source-link, query";
+}
 
 // `text` with control characters (C0, DEL and C1) written as \xNN, so that
 // what the proof says cannot move the cursor or recolour the terminal.
@@ -77,6 +84,99 @@ void PrintSource(const v1::Source& s, uint64_t leaf) {
   for (const std::string& url : s.urls()) Print("  url          %s\n", Printable(url).c_str());
 }
 
+void PrintDocument(const v1::DocumentEntry& d, uint64_t leaf) {
+  Print("document %llu of %s (leaf %llu)\n", static_cast<unsigned long long>(d.ordinal()),
+        Printable(d.path()).c_str(), static_cast<unsigned long long>(leaf));
+  Print("  source       %s\n", Printable(d.source_id()).c_str());
+  if (d.line() > 0) Print("  line         %llu\n", static_cast<unsigned long long>(d.line()));
+  if (!d.member().empty()) Print("  member       %s\n", Printable(d.member()).c_str());
+  if (d.line() == 0 && d.member().empty()) {
+    Print("  offset       %llu\n", static_cast<unsigned long long>(d.offset()));
+  }
+  if (!d.id().empty()) Print("  id           %s\n", Printable(d.id()).c_str());
+  if (!d.url().empty()) Print("  url          %s\n", Printable(d.url()).c_str());
+  Print("  sha256       %s (%llu bytes as stored)\n", ToHex(d.sha256()).c_str(),
+        static_cast<unsigned long long>(d.size()));
+  if (!d.text_sha256().empty()) Print("  text_sha256  %s\n", ToHex(d.text_sha256()).c_str());
+}
+
+// "acme-mix 2025.06"
+std::string DatasetOf(const v1::Header& h) {
+  return Printable(h.dataset().name() + (h.dataset().version().empty() ? "" : " ") +
+                   h.dataset().version());
+}
+
+// Where a matching entry is: "source web (crawled, commercial, CC-BY-4.0), file a.jsonl, line 3".
+std::string PlaceOf(const v1::Record& r, const std::vector<v1::Record>& records) {
+  const std::string& id = r.has_file() ? r.file().source_id() : r.document().source_id();
+  std::string out = "source " + Printable(id);
+  for (const v1::Record& s : records) {
+    if (!s.has_source() || s.source().id() != id) continue;
+    std::string acquisition = Short(
+        v1::AcquisitionMethod_Name(s.source().provenance().acquisition()), "ACQUISITION_METHOD_");
+    std::string use = Short(v1::UseClass_Name(s.source().license().use_class()), "USE_CLASS_");
+    for (std::string* t : {&acquisition, &use}) {
+      for (char& c : *t) c = c == '_' ? ' ' : static_cast<char>(std::tolower(c));
+    }
+    out +=
+        " (" + acquisition + ", " + use + ", " + Printable(s.source().license().expression()) + ")";
+  }
+  if (r.has_file()) return out + ", file " + Printable(r.file().path());
+  const v1::DocumentEntry& d = r.document();
+  out += ", file " + Printable(d.path());
+  if (d.line() > 0) return out + ", line " + std::to_string(d.line());
+  if (!d.member().empty()) return out + ", member " + Printable(d.member());
+  return out + ", byte " + std::to_string(d.offset());
+}
+
+// The first line: the answer.
+void PrintAnswer(const ProofVerification& v) {
+  const v1::Header& h = v.header;
+  const Proof& proof = v.proof;
+  if (proof.type == Proof::Type::kSources) {
+    Print("COMPLETE %zu sources of %s, none withheld (%llu records in all)\n", v.records.size(),
+          DatasetOf(h).c_str(), static_cast<unsigned long long>(proof.tree_size));
+    return;
+  }
+  if (proof.absent()) {
+    const uint64_t files = h.totals().files(), documents = h.totals().document_entries();
+    std::string what, count;
+    switch (proof.query.kind) {
+      case ProofQuery::Kind::kUrl:
+        what = "no document with this URL";
+        count = std::to_string(documents) + " documents";
+        break;
+      case ProofQuery::Kind::kText:
+        what = "no document with this text";
+        count = std::to_string(documents) + " documents";
+        break;
+      case ProofQuery::Kind::kPath:
+        what = "no file with this path";
+        count = std::to_string(files) + " files";
+        break;
+      default:
+        what = "no file or document with these bytes";
+        count = std::to_string(files) + " files, " + std::to_string(documents) + " documents";
+    }
+    Print("ABSENT   %s in %s (signed %s, %s)\n", what.c_str(), DatasetOf(h).c_str(),
+          FormatUtcTime(v.attestation.signed_at).c_str(), count.c_str());
+    return;
+  }
+  std::vector<const v1::Record*> matches;
+  for (const v1::Record& r : v.records) {
+    if (!r.has_source()) matches.push_back(&r);
+  }
+  if (matches.empty()) {
+    Print("PRESENT  in %s: the source %s\n", DatasetOf(h).c_str(),
+          Printable(proof.query.value).c_str());
+    return;
+  }
+  std::string more;
+  if (matches.size() > 1) more = " (and " + std::to_string(matches.size() - 1) + " more)";
+  Print("PRESENT  in %s, %s%s\n", DatasetOf(h).c_str(), PlaceOf(*matches[0], v.records).c_str(),
+        more.c_str());
+}
+
 void PrintFile(const v1::FileEntry& f, uint64_t leaf) {
   Print("file %s (leaf %llu)\n", Printable(f.path()).c_str(),
         static_cast<unsigned long long>(leaf));
@@ -93,49 +193,85 @@ int RunVerifyProof(const VerifyProofArgs& args) {
   if (!trusted.ok()) return ReportError("verify-proof", trusted);
   auto text = ReadSmallFile(args.proof, kMaxProofBytes);
   if (!text.ok()) return ReportError("verify-proof", text.status());
-  auto result = VerifyInclusionProof(*text, options);
+  auto result = VerifyProof(*text, options);
   if (!result.ok()) return ReportError("verify-proof", result.status().WithContext(args.proof));
+  if (result->verified() && !args.root.empty()) {
+    auto root = ParseSha256Hex(args.root);
+    if (!root.ok()) return ReportError("verify-proof", root.status().WithContext("--root"));
+    if (*root != result->proof.merkle_root) {
+      result->failed_check = "root";
+      result->status = Status::VerificationFailed(
+          "root", "the proof is about the manifest with Merkle root " +
+                      ToHex(result->proof.merkle_root) + ", not the published " + ToHex(*root) +
+                      " (--root)");
+    }
+  }
   if (!result->verified()) {
     PrintSigners(result->attestation, key_files);
     return ReportError("verify-proof",
                        result->status.WithContext(args.proof + ": verification failed"));
   }
+  const Proof& proof = result->proof;
+  PrintAnswer(*result);
   const v1::Header& header = result->header;
   Print("verified %s: %zu record(s) of %s\n", args.proof.c_str(), result->records.size(),
         Printable(result->attestation.subject_name).c_str());
-  Print("  query        %s\n", Printable(DescribeQuery(result->proof.query)).c_str());
+  if (proof.type != Proof::Type::kSources) {
+    Print("  query        %s\n", Printable(DescribeQuery(proof.query)).c_str());
+  }
   Print("  publisher    %s\n", OrNone(header.publisher().name()).c_str());
   for (const v1::ModelRef& m : header.models()) {
     Print("  model        %s\n",
           OrNone(m.name() + (m.version().empty() ? "" : " ") + m.version()).c_str());
   }
-  Print("  merkle root  %s (%llu records)\n", ToHex(result->proof.merkle_root).c_str(),
-        static_cast<unsigned long long>(result->proof.tree_size));
+  Print("  merkle root  %s (%llu records)%s\n", ToHex(proof.merkle_root).c_str(),
+        static_cast<unsigned long long>(proof.tree_size),
+        args.root.empty() ? "" : ", the published root (--root)");
+  if (proof.absent()) {
+    Print("  key tree     %s, %llu keys, root %s\n",
+          std::string(KeyKindName(QueryKeyKind(proof.query))).c_str(),
+          static_cast<unsigned long long>(proof.absence->key_tree_size),
+          ToHex(proof.absence->key_tree_root).c_str());
+  }
   Print("  signed at    %s (stated by the signer; no timestamp authority)\n",
         FormatUtcTime(result->attestation.signed_at).c_str());
   PrintSigners(result->attestation, key_files);
   Print("  threshold    %zu distinct key(s) verified, %d required\n",
         result->attestation.distinct_keys, args.trust.threshold);
-  Print("what the lab declared:\n");
+  if (!result->records.empty()) Print("what the lab declared:\n");
   for (size_t i = 0; i < result->records.size(); ++i) {
     const v1::Record& r = result->records[i];
-    const uint64_t leaf = result->proof.entries[i].leaf_index;
+    const uint64_t leaf = proof.entries[i].leaf_index;
     if (r.has_source()) PrintSource(r.source(), leaf);
     if (r.has_file()) PrintFile(r.file(), leaf);
+    if (r.has_document()) PrintDocument(r.document(), leaf);
   }
-  Print("checks passed: %s\n", kChecks);
+  Print("checks passed: %s\n", ChecksOf(proof).c_str());
+  if (!args.expect.empty() && proof.type == Proof::Type::kLookup &&
+      (args.expect == "absent") != proof.absent()) {
+    PrintError("dtm verify-proof: %s: the answer is %s, not %s (--expect)\n", args.proof.c_str(),
+               proof.absent() ? "ABSENT" : "PRESENT",
+               args.expect == "absent" ? "ABSENT" : "PRESENT");
+    return kExitFailed;
+  }
   return kExitOk;
 }
 
 DTM_REGISTER_COMMAND(verify_proof,
                      CommandSpec{
                          "verify-proof",
-                         "Verify an inclusion proof without the manifest and print what "
-                         "the lab declared",
+                         "Verify a proof without the manifest: say its answer (PRESENT, "
+                         "ABSENT, COMPLETE) and what the lab declared",
                          66, [](CLI::App* app) {
                            auto args = std::make_shared<VerifyProofArgs>();
                            app->add_option("proof", args->proof, "The proof file")->required();
                            AddTrustOptions(app, &args->trust);
+                           app->add_option("--expect", args->expect,
+                                           "Exit 1 unless a lookup proof answers this")
+                               ->check(CLI::IsMember({"present", "absent"}));
+                           app->add_option("--root", args->root,
+                                           "The Merkle root the lab published (hex): the proof "
+                                           "must be about that manifest");
                            return [args] { return RunVerifyProof(*args); };
                          }});
 

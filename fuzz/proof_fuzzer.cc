@@ -36,7 +36,7 @@ const dtm::VerifyOptions& Options() {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view input = dtm::fuzz::AsText(data, size);
-  (void)dtm::VerifyInclusionProof(input, Options());
+  (void)dtm::VerifyProof(input, Options());
   auto proof = dtm::ParseProof(input);
   if (!proof.ok()) return 0;
   auto text = dtm::SerializeProof(*proof);

@@ -43,8 +43,14 @@ class ProofCliTest : public ::testing::Test {
 
 TEST_F(ProofCliTest, ProveAndVerifyADigest) {
   ASSERT_EQ(Dtm("prove data.dtm --digest " + Shared() + " -o proof.json"), 0) << out_;
-  EXPECT_TRUE(OutputHas("wrote proof.json: 4 record(s) (2 file entries, 2 sources)")) << out_;
-  ASSERT_EQ(Dtm("verify-proof proof.json --key lab.pub"), 0) << out_;
+  EXPECT_TRUE(OutputHas("wrote proof.json: PRESENT: 4 record(s) (2 matching, 2 source(s))"))
+      << out_;
+  ASSERT_EQ(Dtm("verify-proof proof.json --key lab.pub --expect present"), 0) << out_;
+  EXPECT_EQ(out_.rfind("PRESENT  in acme-pretrain 2026.02, source books (licensed, non commercial, "
+                       "MIT), file a.txt (and 1 more)\n",
+                       0),
+            0u)
+      << out_;
   EXPECT_TRUE(OutputHas("verified proof.json: 4 record(s) of acme-pretrain@2026.02")) << out_;
   EXPECT_TRUE(OutputHas("source books (leaf 0)")) << out_;
   EXPECT_TRUE(OutputHas("use class    NON_COMMERCIAL")) << out_;
@@ -64,10 +70,54 @@ TEST_F(ProofCliTest, ProveAPathAndASource) {
   EXPECT_TRUE(OutputHas("generator    none declared")) << out_;
 }
 
-TEST_F(ProofCliTest, NothingMatchesExitsOne) {
-  EXPECT_EQ(Dtm("prove data.dtm --path nope.txt -o p.json"), 1) << out_;
-  EXPECT_TRUE(OutputHas("dtm prove: data.dtm: no record matches path nope.txt")) << out_;
-  EXPECT_EQ(RunCommand("test -e " + Quote(dir_ / "p.json")), 1);
+TEST_F(ProofCliTest, NothingMatchesIsProvenAbsent) {
+  ASSERT_EQ(Dtm("prove data.dtm --path nope.txt -o p.json"), 0) << out_;
+  EXPECT_TRUE(OutputHas("wrote p.json: ABSENT: no record matches path nope.txt")) << out_;
+  ASSERT_EQ(Dtm("verify-proof p.json --key lab.pub"), 0) << out_;
+  EXPECT_EQ(out_.rfind("ABSENT   no file with this path in acme-pretrain 2026.02 (signed ", 0), 0u)
+      << out_;
+  EXPECT_TRUE(
+      OutputHas("checks passed: proof, bundle, payload-type, signatures, statement, root, "
+                "tree-size, key-tree, key-digest, neighbours, key-inclusion"))
+      << out_;
+  EXPECT_EQ(Dtm("verify-proof p.json --key lab.pub --expect present"), 1) << out_;
+  EXPECT_TRUE(OutputHas("the answer is ABSENT, not PRESENT (--expect)")) << out_;
+  // A source that does not exist: an inclusion proof has nothing to show.
+  EXPECT_EQ(Dtm("prove data.dtm --source nope -o s.json"), 1) << out_;
+  EXPECT_TRUE(OutputHas("dtm prove: data.dtm: no record matches source nope")) << out_;
+  EXPECT_EQ(RunCommand("test -e " + Quote(dir_ / "s.json")), 1);
+}
+
+TEST_F(ProofCliTest, AProofAboutAnotherRootFailsTheRootCheck) {
+  ASSERT_EQ(Dtm("prove data.dtm --path a.txt -o p.json"), 0) << out_;
+  const std::string other(64, 'a');
+  EXPECT_EQ(Dtm("verify-proof p.json --key lab.pub --root " + other), 1) << out_;
+  EXPECT_TRUE(
+      OutputHas("verification failed: root: the proof is about the manifest with Merkle "
+                "root "))
+      << out_;
+  const std::string root =
+      proof_test::EditProof(ReadFileOrDie(dir_ / "p.json"), [](nlohmann::ordered_json&) {});
+  const auto parsed = nlohmann::json::parse(root);
+  ASSERT_EQ(
+      Dtm("verify-proof p.json --key lab.pub --root " + parsed["merkleRoot"].get<std::string>()), 0)
+      << out_;
+  EXPECT_TRUE(OutputHas("the published root (--root)")) << out_;
+}
+
+TEST_F(ProofCliTest, TheSourceListIsComplete) {
+  ASSERT_EQ(Dtm("prove data.dtm --sources -o all.json"), 0) << out_;
+  EXPECT_TRUE(OutputHas("wrote all.json: every source, 3 of them")) << out_;
+  ASSERT_EQ(Dtm("verify-proof all.json --key lab.pub"), 0) << out_;
+  EXPECT_EQ(out_.rfind("COMPLETE 3 sources of acme-pretrain 2026.02, none withheld", 0), 0u)
+      << out_;
+  EXPECT_TRUE(OutputHas("generator    gen-model 2")) << out_;
+  const std::string dropped = proof_test::EditProof(
+      ReadFileOrDie(dir_ / "all.json"),
+      [](nlohmann::ordered_json& p) { p["sources"].erase(p["sources"].begin() + 1); });
+  WriteFileOrDie(dir_ / "dropped.json", dropped);
+  EXPECT_EQ(Dtm("verify-proof dropped.json --key lab.pub"), 1) << out_;
+  EXPECT_TRUE(OutputHas("verification failed: complete: the proof holds 2 sources")) << out_;
 }
 
 TEST_F(ProofCliTest, BadUsageAndInputsExitTwo) {

@@ -32,7 +32,7 @@ using Json = nlohmann::ordered_json;
 class ProofFormatTest : public proof_test::ProofFixture {};
 
 TEST_F(ProofFormatTest, SerializeParseRoundTrip) {
-  const InclusionProof proof = Prove(DigestQuery(SharedDigest()));
+  const Proof proof = Prove(DigestQuery(SharedDigest()));
   const std::string text = *SerializeProof(proof);
   auto parsed = ParseProof(text);
   ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
@@ -186,7 +186,7 @@ TEST(ProofSizeTest, OneEntryOfTenMillionRecordsIsUnderTwoKiB) {
     ASSERT_TRUE(VerifyMerkleInclusion(index, kTreeSize, leaf, path, root).ok()) << index;
 
     // The proof file without bundle and record is under 2 KiB.
-    InclusionProof proof;
+    Proof proof;
     proof.query = DigestQuery(Sha256Of("x"));
     proof.tree_size = kTreeSize;
     proof.merkle_root = root;
@@ -217,7 +217,7 @@ TEST(ProofVectorTest, ReproducesAndVerifies) {
   options.keys = {
       PublicKey::FromPem(signing_test::ReadFileOrDie(dir + "signing/TEST-ONLY-ed25519.pub"))
           .value()};
-  auto result = VerifyInclusionProof(vector, options);
+  auto result = VerifyProof(vector, options);
   ASSERT_TRUE(result.ok()) << result.status().ToString();
   ASSERT_TRUE(result->verified()) << result->status.ToString();
   ASSERT_EQ(result->records.size(), 2u);
@@ -241,7 +241,7 @@ TEST(ProofVectorTest, ReproducesAndVerifies) {
       {"decoded", [](Json& p) { p["entries"][1]["decoded"]["file"]["size"] = "1"; }},
   };
   for (const auto& [check, mutate] : mutations) {
-    auto changed = VerifyInclusionProof(EditProof(vector, mutate), options);
+    auto changed = VerifyProof(EditProof(vector, mutate), options);
     ASSERT_TRUE(changed.ok()) << changed.status().ToString();
     EXPECT_EQ(changed->failed_check, check) << changed->status.ToString();
   }

@@ -35,14 +35,14 @@ using Json = nlohmann::ordered_json;
 
 class ProofTest : public proof_test::ProofFixture {};
 
-std::vector<uint64_t> Indexes(const InclusionProof& proof) {
+std::vector<uint64_t> Indexes(const Proof& proof) {
   std::vector<uint64_t> out;
   for (const ProofEntry& e : proof.entries) out.push_back(e.leaf_index);
   return out;
 }
 
 TEST_F(ProofTest, DigestInTwoSourcesGivesBothFilesAndTheirSources) {
-  const InclusionProof proof = Prove(DigestQuery(SharedDigest()));
+  const Proof proof = Prove(DigestQuery(SharedDigest()));
   // 0 books, 1 synth, 2 web, 3 books/a.txt, 4 books/b.txt, 5 synth/s/0.jsonl, 6 web/a.txt
   EXPECT_EQ(Indexes(proof), (std::vector<uint64_t>{0, 2, 3, 6}));
   EXPECT_EQ(proof.tree_size, 10u);
@@ -67,13 +67,13 @@ TEST_F(ProofTest, DigestInTwoSourcesGivesBothFilesAndTheirSources) {
 }
 
 TEST_F(ProofTest, PathAndSourceQueries) {
-  const InclusionProof by_path = Prove(TextQuery(ProofQuery::Kind::kPath, "s/0.jsonl"));
+  const Proof by_path = Prove(TextQuery(ProofQuery::Kind::kPath, "s/0.jsonl"));
   EXPECT_EQ(Indexes(by_path), (std::vector<uint64_t>{1, 5}));
   const ProofVerification result = Verify(*SerializeProof(by_path));
   ASSERT_TRUE(result.verified()) << result.status.ToString();
   EXPECT_EQ(result.records[0].source().generation().model(), "gen-model");
 
-  const InclusionProof by_source = Prove(TextQuery(ProofQuery::Kind::kSource, "web"));
+  const Proof by_source = Prove(TextQuery(ProofQuery::Kind::kSource, "web"));
   EXPECT_EQ(Indexes(by_source), (std::vector<uint64_t>{2}));
   EXPECT_TRUE(Verify(*SerializeProof(by_source)).verified());
 }
@@ -265,7 +265,7 @@ TEST_F(ProofTest, SourceOutsideTheSourceLeavesFailsPosition) {
 }
 
 TEST_F(ProofTest, VerifyNeedsAKey) {
-  auto result = VerifyInclusionProof(ProveText(DigestQuery(SharedDigest())), VerifyOptions{});
+  auto result = VerifyProof(ProveText(DigestQuery(SharedDigest())), VerifyOptions{});
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.status().code(), StatusCode::kInvalidArgument);
 }

@@ -105,10 +105,10 @@ class ProofFixture : public ::testing::Test {
     return bundle.ok() ? *bundle : std::string();
   }
 
-  InclusionProof Prove(const ProofQuery& query) {
+  Proof Prove(const ProofQuery& query) {
     auto proof = ProveInclusion(manifest_, bundle_, query);
     EXPECT_TRUE(proof.ok()) << proof.status().ToString();
-    return proof.ok() ? *proof : InclusionProof{};
+    return proof.ok() ? *proof : Proof{};
   }
 
   std::string ProveText(const ProofQuery& query) {
@@ -120,7 +120,7 @@ class ProofFixture : public ::testing::Test {
   ProofVerification Verify(const std::string& text, const PublicKey& key) {
     VerifyOptions options;
     options.keys = {key};
-    auto result = VerifyInclusionProof(text, options);
+    auto result = VerifyProof(text, options);
     EXPECT_TRUE(result.ok()) << result.status().ToString();
     return result.ok() ? *result : ProofVerification{};
   }

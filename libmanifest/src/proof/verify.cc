@@ -1,5 +1,5 @@
-// VerifyInclusionProof: the checks of spec/proof.md ("Verification"), in
-// order, stopping at the first that fails.
+// VerifyProof: the checks of spec/proof.md ("Verification" and those of
+// lookup and source list proofs), in order, stopping at the first that fails.
 #include <google/protobuf/util/json_util.h>
 
 #include <map>
@@ -36,6 +36,14 @@ class ProofVerifier {
   bool CheckEntry(size_t i);
   bool CheckSources();
   bool CheckQuery();
+  bool CheckAbsence();
+  bool CheckSourceList();
+  bool Matches(const v1::Record& record) const {
+    if (result_->proof.type == Proof::Type::kLookup) {
+      return LookupMatches(record, result_->proof.query);
+    }
+    return record.has_file() && internal::FileMatches(record.file(), result_->proof.query);
+  }
 
   ProofVerification* result_;
   internal::Statement statement_;
@@ -54,7 +62,7 @@ bool ProofVerifier::CheckStatement() {
   if (!parsed.ok()) {
     return Fail("statement", "predicate.header is not a dtm.v1.Header: " + parsed.ToString());
   }
-  const InclusionProof& proof = result_->proof;
+  const Proof& proof = result_->proof;
   const v1::Header& header = result_->header;
   if (proof.merkle_root != statement_.merkle_root ||
       header.merkle_root() != AsBytes(statement_.merkle_root)) {
@@ -73,7 +81,7 @@ bool ProofVerifier::CheckStatement() {
 
 // "inclusion", "record", "decoded", "position" for entry i.
 bool ProofVerifier::CheckEntry(size_t i) {
-  const InclusionProof& proof = result_->proof;
+  const Proof& proof = result_->proof;
   const ProofEntry& entry = proof.entries[i];
   const std::string name = EntryName(i, entry);
   Status included =
@@ -82,8 +90,13 @@ bool ProofVerifier::CheckEntry(size_t i) {
   if (!included.ok()) return Fail("inclusion", name + ": " + included.message());
 
   v1::Record record;
-  if (!record.ParseFromString(entry.record) || record.kind_case() == v1::Record::KIND_NOT_SET) {
-    return Fail("record", name + ": the bytes do not decode as a source or a file entry");
+  const bool lookup = proof.type == Proof::Type::kLookup;
+  if (!record.ParseFromString(entry.record) || record.kind_case() == v1::Record::KIND_NOT_SET ||
+      (record.has_document() && !lookup)) {
+    return Fail("record",
+                name + (lookup ? ": the bytes do not decode as a source, a file or a "
+                                 "document entry"
+                               : ": the bytes do not decode as a source or a file entry"));
   }
   auto decoded = internal::RecordToJson(record);
   if (!decoded.ok()) return Fail("record", name + ": " + decoded.status().message());
@@ -100,10 +113,9 @@ bool ProofVerifier::CheckEntry(size_t i) {
                                 std::to_string(sources) + " sources, leaves 0 to " +
                                 std::to_string(sources) + " - 1)");
   }
-  if (record.has_file() && entry.leaf_index < sources) {
-    return Fail("position", name +
-                                ": a file entry at a leaf of the sources (the signed header "
-                                "counts " +
+  if (!record.has_source() && entry.leaf_index < sources) {
+    return Fail("position", name + ": a " + (record.has_file() ? "file" : "document") +
+                                " entry at a leaf of the sources (the signed header counts " +
                                 std::to_string(sources) + ")");
   }
   result_->records.push_back(std::move(record));
@@ -122,9 +134,12 @@ bool ProofVerifier::CheckSources() {
     }
   }
   for (size_t i = 0; i < records.size(); ++i) {
-    if (records[i].has_file() && sources.count(records[i].file().source_id()) == 0) {
-      return Fail("source-link", EntryName(i, result_->proof.entries[i]) + ": its source \"" +
-                                     records[i].file().source_id() + "\" is not among the entries");
+    if (records[i].has_source()) continue;
+    const std::string& id =
+        records[i].has_file() ? records[i].file().source_id() : records[i].document().source_id();
+    if (sources.count(id) == 0) {
+      return Fail("source-link", EntryName(i, result_->proof.entries[i]) + ": its source \"" + id +
+                                     "\" is not among the entries");
     }
   }
   return true;
@@ -138,12 +153,13 @@ bool ProofVerifier::CheckQuery() {
   bool any = false;
   for (size_t i = 0; i < records.size(); ++i) {
     const v1::Record& r = records[i];
-    if (r.has_file()) {
-      if (!internal::FileMatches(r.file(), query)) {
-        return Fail("query", EntryName(i, result_->proof.entries[i]) +
-                                 ": a file entry that does not match " + DescribeQuery(query));
+    if (!r.has_source()) {
+      if (!Matches(r)) {
+        return Fail("query", EntryName(i, result_->proof.entries[i]) + ": a " +
+                                 (r.has_file() ? "file" : "document") +
+                                 " entry that does not match " + DescribeQuery(query));
       }
-      needed[r.file().source_id()] = true;
+      needed[r.has_file() ? r.file().source_id() : r.document().source_id()] = true;
       any = true;
     } else if (query.kind == ProofQuery::Kind::kSource && r.source().id() == query.value) {
       any = true;
@@ -163,20 +179,135 @@ bool ProofVerifier::CheckQuery() {
   return true;
 }
 
+// "key-tree", "key-digest", "neighbours", "key-inclusion" of an absent answer.
+bool ProofVerifier::CheckAbsence() {
+  const Proof& proof = result_->proof;
+  const Absence& a = *proof.absence;
+  const KeyKind kind = QueryKeyKind(proof.query);
+  const std::string name(KeyKindName(kind));
+  const v1::Header& header = result_->header;
+  if (header.key_trees_size() != static_cast<int>(std::size(kKeyKinds))) {
+    return Fail("key-tree", "the signed header has no key trees, so it cannot show an absence");
+  }
+  const v1::KeyTree& tree = header.key_trees(kind - 1);
+  if (tree.kind() != kind || tree.size() != a.key_tree_size ||
+      tree.root() != AsBytes(a.key_tree_root)) {
+    return Fail("key-tree", "the proof's " + name + " tree has " + std::to_string(a.key_tree_size) +
+                                " leaves and root " + ToHex(a.key_tree_root) +
+                                "; the signed header's has " + std::to_string(tree.size()) +
+                                " and " + ToHex(tree.root()));
+  }
+  const Sha256Digest d = LookupKeyDigest(kind, QueryKey(proof.query));
+  if (d != a.key_digest) {
+    return Fail("key-digest", "keyDigest is " + ToHex(a.key_digest) + "; the " + name + " key of " +
+                                  DescribeQuery(proof.query) + " is " + ToHex(d));
+  }
+  const uint64_t n = a.key_tree_size;
+  const auto& nb = a.neighbours;
+  for (const KeyLeafProof& leaf : nb) {
+    if (leaf.leaf_index >= n) {
+      return Fail("neighbours", "leaf " + std::to_string(leaf.leaf_index) + " of a tree of " +
+                                    std::to_string(n) + " leaves");
+    }
+    if (leaf.key_digest == d) {
+      return Fail("neighbours", "leaf " + std::to_string(leaf.leaf_index) +
+                                    " is the key itself: the key is present");
+    }
+  }
+  bool enclosed = false;
+  if (n == 0) {
+    enclosed = nb.empty();
+  } else if (nb.size() == 1) {
+    enclosed = (nb[0].leaf_index == 0 && d < nb[0].key_digest) ||
+               (nb[0].leaf_index == n - 1 && nb[0].key_digest < d);
+  } else if (nb.size() == 2) {
+    enclosed =
+        nb[1].leaf_index == nb[0].leaf_index + 1 && nb[0].key_digest < d && d < nb[1].key_digest;
+  }
+  if (!enclosed) {
+    std::string got;
+    for (const KeyLeafProof& leaf : nb) {
+      got += (got.empty() ? "" : ", ") + std::string("leaf ") + std::to_string(leaf.leaf_index) +
+             " (" + ToHex(leaf.key_digest).substr(0, 16) + "...)";
+    }
+    return Fail("neighbours", "the neighbours [" + got + "] do not enclose the key digest " +
+                                  ToHex(d).substr(0, 16) + "... in a tree of " + std::to_string(n) +
+                                  " leaves");
+  }
+  for (const KeyLeafProof& leaf : nb) {
+    Status included = VerifyMerkleInclusion(
+        leaf.leaf_index, n,
+        MerkleLeafHash(std::string_view(reinterpret_cast<const char*>(leaf.key_digest.data()),
+                                        leaf.key_digest.size())),
+        leaf.audit_path, a.key_tree_root);
+    if (!included.ok()) {
+      return Fail("key-inclusion",
+                  "neighbour leaf " + std::to_string(leaf.leaf_index) + ": " + included.message());
+    }
+  }
+  return true;
+}
+
+// "complete", "record", "decoded", "withheld" of a source list.
+bool ProofVerifier::CheckSourceList() {
+  const Proof& proof = result_->proof;
+  const uint64_t sources = result_->header.totals().sources();
+  if (proof.entries.size() != sources || proof.tree_size < sources) {
+    return Fail("complete", "the proof holds " + std::to_string(proof.entries.size()) +
+                                " sources; the signed header counts " + std::to_string(sources) +
+                                " of " + std::to_string(proof.tree_size) + " records");
+  }
+  std::vector<Sha256Digest> leaves;
+  for (size_t i = 0; i < proof.entries.size(); ++i) {
+    const ProofEntry& entry = proof.entries[i];
+    const std::string name = "sources[" + std::to_string(i) + "]";
+    v1::Record record;
+    if (!record.ParseFromString(entry.record) || !record.has_source()) {
+      return Fail("record", name + ": the bytes do not decode as a source");
+    }
+    if (!result_->records.empty() &&
+        !(result_->records.back().source().id() < record.source().id())) {
+      return Fail("record", name + ": source \"" + record.source().id() + "\" is not after \"" +
+                                result_->records.back().source().id() + "\"");
+    }
+    auto decoded = internal::RecordToJson(record);
+    if (!decoded.ok()) return Fail("record", name + ": " + decoded.status().message());
+    const auto written = nlohmann::json::parse(entry.decoded_json, nullptr, false);
+    if (written.is_discarded() || nlohmann::json::parse(*decoded, nullptr, false) != written) {
+      return Fail("decoded", name + ": \"decoded\" is not what the record's bytes decode to");
+    }
+    leaves.push_back(MerkleLeafHash(entry.record));
+    result_->records.push_back(std::move(record));
+  }
+  auto root = MerkleRootFromWithheld(leaves, proof.tree_size, proof.withheld);
+  if (!root.ok()) return Fail("withheld", root.status().message());
+  if (*root != proof.merkle_root) {
+    return Fail("withheld", "the sources and the withheld nodes give the root " + ToHex(*root) +
+                                ", not " + ToHex(proof.merkle_root));
+  }
+  return true;
+}
+
 void ProofVerifier::Run() {
   if (!CheckStatement()) return;
-  for (size_t i = 0; i < result_->proof.entries.size(); ++i) {
-    if (!CheckEntry(i)) return;
+  const Proof& proof = result_->proof;
+  if (proof.type == Proof::Type::kSources) {
+    if (!CheckSourceList()) return;
+  } else if (proof.absent()) {
+    if (!CheckAbsence()) return;
+  } else {
+    for (size_t i = 0; i < proof.entries.size(); ++i) {
+      if (!CheckEntry(i)) return;
+    }
+    if (!CheckSources() || !CheckQuery()) return;
   }
-  if (!CheckSources() || !CheckQuery()) return;
   result_->status = Status::Ok();
 }
 
 }  // namespace
 
-StatusOr<ProofVerification> VerifyInclusionProof(std::string_view proof_json,
-                                                 const VerifyOptions& options) {
-  DTM_ASSIGN_OR_RETURN(InclusionProof proof, ParseProof(proof_json));
+StatusOr<ProofVerification> VerifyProof(std::string_view proof_json, const VerifyOptions& options) {
+  DTM_ASSIGN_OR_RETURN(Proof proof, ParseProof(proof_json));
   DTM_ASSIGN_OR_RETURN(VerificationReport report,
                        internal::VerifyBundleSignatures(proof.bundle_json, options));
   ProofVerification result;
