@@ -31,6 +31,21 @@ constexpr const char* kChecks =
 
 // --unsigned: the manifest's integrity (and --data) without any signature, for
 // a manifest that was never signed. It says nothing about who made it.
+void PrintPublicView(const v1::Header& header) {
+  Print(
+      "  PUBLIC VIEW  the header and every source; %llu file and document records withheld, "
+      "their hashes given\n",
+      static_cast<unsigned long long>(header.record_count() - header.totals().sources()));
+}
+
+// --data needs the file entries, which a public view withholds.
+int RefuseData(const std::string& manifest) {
+  return ReportError("verify",
+                     Status::InvalidArgument(manifest,
+                                             "is a public view: its file and document entries "
+                                             "are withheld, so --data needs the full manifest"));
+}
+
 int RunVerifyUnsigned(const VerifyArgs& args) {
   const TrustArgs& t = args.trust;
   if (!args.bundle.empty() || !t.keys.empty() || !t.trust_roots.empty() ||
@@ -51,11 +66,13 @@ int RunVerifyUnsigned(const VerifyArgs& args) {
   }
   Print("integrity verified %s (UNSIGNED: no signature was checked; nothing says who made it)\n",
         args.manifest.c_str());
+  if (integrity->public_view) PrintPublicView(integrity->header);
   Print("  merkle root  %s\n", ToHex(integrity->merkle_root).c_str());
   Print("  file sha256  %s\n", ToHex(integrity->file_sha256).c_str());
   Print("  records      %llu\n", static_cast<unsigned long long>(integrity->records));
   Print("checks passed: manifest-integrity\n");
   if (args.data.root.empty()) return kExitOk;
+  if (integrity->public_view) return RefuseData(args.manifest);
   return VerifyData(args.manifest, args.data);
 }
 
@@ -80,8 +97,17 @@ int RunVerify(const VerifyArgs& args) {
   }
   Print("verified %s: %s\n", args.manifest.c_str(), report->subject_name.c_str());
   Print("  bundle       %s (%s)\n", bundle_path.c_str(), report->media_type.c_str());
+  if (report->public_view) {
+    Print(
+        "  PUBLIC VIEW  the signed header and every source; %llu file and document records "
+        "withheld, their hashes given\n",
+        static_cast<unsigned long long>(report->withheld_records));
+  }
   Print("  merkle root  %s\n", ToHex(report->merkle_root).c_str());
-  Print("  file sha256  %s\n", ToHex(report->manifest_sha256).c_str());
+  Print("  file sha256  %s%s\n", ToHex(report->manifest_sha256).c_str(),
+        report->public_view ? " (the full manifest's, as the view names it; only that file can "
+                              "confirm it)"
+                            : "");
   Print("  signed at    %s (stated by the signer; no timestamp authority)\n",
         FormatUtcTime(report->signed_at).c_str());
   PrintSigners(*report, key_files);
@@ -89,6 +115,7 @@ int RunVerify(const VerifyArgs& args) {
         args.trust.threshold);
   Print("checks passed: %s\n", kChecks);
   if (args.data.root.empty()) return kExitOk;
+  if (report->public_view) return RefuseData(args.manifest);
   return VerifyData(args.manifest, args.data);
 }
 

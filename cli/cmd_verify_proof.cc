@@ -19,6 +19,7 @@ struct VerifyProofArgs {
   TrustArgs trust;
   std::string expect;  // "present" or "absent", or empty
   std::string root;    // the published Merkle root, hex, or empty
+  std::string view;    // the published public view, or empty
 };
 
 // The checks of spec/proof.md, in order, for the summary line.
@@ -195,15 +196,23 @@ int RunVerifyProof(const VerifyProofArgs& args) {
   if (!text.ok()) return ReportError("verify-proof", text.status());
   auto result = VerifyProof(*text, options);
   if (!result.ok()) return ReportError("verify-proof", result.status().WithContext(args.proof));
-  if (result->verified() && !args.root.empty()) {
-    auto root = ParseSha256Hex(args.root);
+  std::string published = args.root, published_by = "--root";
+  if (!args.view.empty()) {
+    // The view's own check: its sources and withheld nodes give its header's root.
+    auto view = CheckManifest(args.view);
+    if (!view.ok()) return ReportError("verify-proof", view.status().WithContext("--public-view"));
+    published = ToHex(view->merkle_root);
+    published_by = "--public-view " + args.view;
+  }
+  if (result->verified() && !published.empty()) {
+    auto root = ParseSha256Hex(published);
     if (!root.ok()) return ReportError("verify-proof", root.status().WithContext("--root"));
     if (*root != result->proof.merkle_root) {
       result->failed_check = "root";
       result->status = Status::VerificationFailed(
           "root", "the proof is about the manifest with Merkle root " +
                       ToHex(result->proof.merkle_root) + ", not the published " + ToHex(*root) +
-                      " (--root)");
+                      " (" + published_by + ")");
     }
   }
   if (!result->verified()) {
@@ -226,7 +235,7 @@ int RunVerifyProof(const VerifyProofArgs& args) {
   }
   Print("  merkle root  %s (%llu records)%s\n", ToHex(proof.merkle_root).c_str(),
         static_cast<unsigned long long>(proof.tree_size),
-        args.root.empty() ? "" : ", the published root (--root)");
+        published.empty() ? "" : (", the published root (" + published_by + ")").c_str());
   if (proof.absent()) {
     Print("  key tree     %s, %llu keys, root %s\n",
           std::string(KeyKindName(QueryKeyKind(proof.query))).c_str(),
@@ -272,6 +281,9 @@ DTM_REGISTER_COMMAND(verify_proof,
                            app->add_option("--root", args->root,
                                            "The Merkle root the lab published (hex): the proof "
                                            "must be about that manifest");
+                           app->add_option("--public-view", args->view,
+                                           "The public view the lab published (dtm publish): the "
+                                           "proof must be about the manifest whose root it has");
                            return [args] { return RunVerifyProof(*args); };
                          }});
 

@@ -357,9 +357,9 @@ TEST_F(ContainerTest, PreambleAndHeaderErrors) {
   ExpectError(ReadCrafted(m.Build()), StatusCode::kCorruption,
               x + ": offset 8: unsupported format version 2 (this reader reads 1)");
   m = good;
-  m.flags = 1;
+  m.flags = 4;
   ExpectError(ReadCrafted(m.Build()), StatusCode::kCorruption,
-              x + ": offset 12: reserved flags are set (1; must be 0)");
+              x + ": offset 12: reserved flags are set (4; must be 0 or 1)");
   m = good;
   m.header_length = 0;
   ExpectError(ReadCrafted(m.Build()), StatusCode::kCorruption,

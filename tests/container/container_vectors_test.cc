@@ -216,8 +216,8 @@ std::vector<InvalidVector> InvalidVectors(const std::string& minimal) {
   add("bad-magic.dtm", bad_magic, C::kCorruption, "offset 0: bad magic number: not a DTM manifest");
   add("wrong-version.dtm", WithU32(minimal, 8, 2), C::kCorruption,
       "offset 8: unsupported format version 2 (this reader reads 1)");
-  add("nonzero-flags.dtm", WithU32(minimal, 12, 1), C::kCorruption,
-      "offset 12: reserved flags are set (1; must be 0)");
+  add("nonzero-flags.dtm", WithU32(minimal, 12, 2), C::kCorruption,
+      "offset 12: reserved flags are set (2; must be 0 or 1)");
   add("header-length-zero.dtm", WithU32(minimal, 16, 0), C::kCorruption,
       "offset 16: header length is 0");
   add("header-length-oversized.dtm", WithU32(minimal, 16, 0xffffffff), C::kLimitExceeded,
@@ -250,6 +250,9 @@ std::vector<InvalidVector> InvalidVectors(const std::string& minimal) {
       at(frame0) + "frame 0: uncompressed size 1073741824 exceeds limit 8388608");
   add("frame-record-count-oversized.dtm", WithU32(minimal, frame0 + 8, 0x7fffffff),
       C::kLimitExceeded, at(frame0) + "frame 0: record count 2147483647 exceeds limit 1048576");
+  // The public-view flag on a full manifest: more records than a view has.
+  add("public-view-flag-on-a-manifest.dtm", WithU32(minimal, 12, 1), C::kCorruption,
+      at(frame0) + "frame 0: its 5 records make more than a public view's 2 sources and one");
   add("frame-record-count-zero.dtm", WithU32(minimal, frame0 + 8, 0), C::kCorruption,
       at(frame0) + "frame 0: record count is 0");
 

@@ -176,9 +176,9 @@ TEST(DiffRenderTest, JsonStructure) {
   const Json j = JsonOf(Diff(BaseManifest(), Changed()));
   std::vector<std::string> keys;
   for (const auto& [key, value] : j.items()) keys.push_back(key);
-  EXPECT_EQ(keys,
-            (std::vector<std::string>{"format", "identical", "before", "after", "source_filter",
-                                      "summary", "flags", "sources", "files", "documents"}));
+  EXPECT_EQ(keys, (std::vector<std::string>{"format", "identical", "before", "after",
+                                            "source_filter", "public_view", "summary", "flags",
+                                            "sources", "files", "documents"}));
   EXPECT_EQ(j["identical"], false);
   EXPECT_EQ(j["before"]["version"], "2025.06");
   EXPECT_EQ(j["after"]["file_sha256"].get<std::string>().size(), 64u);

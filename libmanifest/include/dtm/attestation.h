@@ -107,6 +107,11 @@ struct VerificationReport {
   Sha256Digest merkle_root{};
   Sha256Digest manifest_sha256{};
   std::string media_type;
+  // The file verified is a public view (spec/container.md, "Public views"):
+  // the signed header and sources; manifest_sha256 is the full manifest's,
+  // which the view names and only that file can confirm.
+  bool public_view = false;
+  uint64_t withheld_records = 0;
 
   bool verified() const { return status.ok(); }
 };

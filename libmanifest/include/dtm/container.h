@@ -21,6 +21,8 @@ inline constexpr std::string_view kContainerMagic{
     "DTM\r\n\x1a\n",
     8};
 inline constexpr uint32_t kContainerVersion = 1;
+// Preamble flag of a public view (spec/container.md, "Public views").
+inline constexpr uint32_t kPublicViewFlag = 1;
 inline constexpr std::string_view kSchemaId = "dtm/v1";
 
 // Limits a reader enforces before it allocates or decompresses anything
@@ -40,6 +42,8 @@ struct ContainerLimits {
   uint64_t max_source_record_bytes = kDefaultMaxSourceRecordBytes;  // one Source record
   uint64_t max_source_bytes = kDefaultMaxSourceBytes;  // all Source records of a manifest
 };
+
+struct PublicViewWritten;
 
 // How the writer cuts records into frames (spec/container.md, "Writing"): it
 // closes a frame before the uncompressed records would pass target_bytes (a
@@ -87,6 +91,8 @@ class ManifestWriter {
   uint64_t records() const;
 
  private:
+  friend StatusOr<PublicViewWritten> WritePublicView(const std::string&, const std::string&,
+                                                     const ContainerLimits&);
   struct Impl;
   explicit ManifestWriter(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
@@ -106,6 +112,8 @@ class ManifestReader {
   ManifestReader& operator=(const ManifestReader&) = delete;
 
   const v1::Header& header() const;
+  // True for a public view: the sources and one WithheldRecords record.
+  bool public_view() const;
   // The header exactly as stored.
   std::string_view header_bytes() const;
 
@@ -133,10 +141,32 @@ struct ManifestIntegrity {
   v1::Header header;
   Sha256Digest merkle_root{};  // recomputed from the records
   Sha256Digest file_sha256{};
-  uint64_t records = 0;
+  uint64_t records = 0;  // in the file (a public view: the sources and one)
+  // A public view: what it says the full manifest is (its file digest), which
+  // only the full file can confirm.
+  bool public_view = false;
+  Sha256Digest full_manifest_sha256{};
 };
 
-// Reads a whole manifest and checks everything a reader can check without keys:
+// What WritePublicView wrote.
+struct PublicViewWritten {
+  ManifestIntegrity manifest;  // the full manifest, checked
+  uint64_t sources = 0;
+  uint64_t withheld_records = 0;
+  size_t nodes = 0;
+  Sha256Digest view_sha256{};
+};
+
+// Writes the public view of the manifest at `manifest_path` to `view_path`
+// (spec/container.md, "Public views"): the same header bytes, the Source
+// records as stored, and the roots that stand for the withheld records. Checks
+// the manifest whole first (CheckManifest); writes atomically.
+StatusOr<PublicViewWritten> WritePublicView(const std::string& manifest_path,
+                                            const std::string& view_path,
+                                            const ContainerLimits& limits = {});
+
+// Reads a whole manifest and checks everything a reader can check without keys
+// (of a public view: what it holds, and that its nodes give the header's root):
 // framing and footer, canonical order, record validity, and that the header's
 // record_count, totals, composition and merkle_root equal what the records give.
 // The first failure is returned (kCorruption or kLimitExceeded) naming the place.

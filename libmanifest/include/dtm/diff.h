@@ -168,6 +168,9 @@ struct DiffFlag {
 struct DiffResult {
   DiffSide before, after;
   std::vector<std::string> source_filter;  // DiffOptions::sources, sorted
+  // One of the two is a public view (spec/container.md): files and documents
+  // were not compared, and `files` and `documents` are empty.
+  bool public_view = false;
 
   // Summary: always about the whole manifests, whatever the filter.
   std::vector<FieldChange> header_changes;  // header fields except the computed ones

@@ -176,13 +176,19 @@ std::optional<CheckFailure> CompareStatement(const Statement& statement,
                                               ToHex(manifest.merkle_root))};
   }
   const std::string file_name = name + std::string(kFileSubjectSuffix);
-  if (statement.file_subject_name != file_name ||
-      statement.manifest_sha256 != manifest.file_sha256) {
-    return CheckFailure{"manifest-digest",
-                        Status::VerificationFailed(
-                            "the statement names the manifest file " + statement.file_subject_name +
-                            " with SHA-256 " + ToHex(statement.manifest_sha256) +
-                            "; the file has SHA-256 " + ToHex(manifest.file_sha256))};
+  // A public view is not the file the statement names; it names that file's
+  // digest itself (spec/container.md, "Public views"), which must be the signed one.
+  const Sha256Digest& file_sha256 =
+      manifest.public_view ? manifest.full_manifest_sha256 : manifest.file_sha256;
+  if (statement.file_subject_name != file_name || statement.manifest_sha256 != file_sha256) {
+    return CheckFailure{
+        "manifest-digest",
+        Status::VerificationFailed(
+            "the statement names the manifest file " + statement.file_subject_name +
+            " with SHA-256 " + ToHex(statement.manifest_sha256) +
+            (manifest.public_view ? "; the public view names the full manifest's SHA-256 "
+                                  : "; the file has SHA-256 ") +
+            ToHex(file_sha256))};
   }
   auto header_json = CanonicalHeaderJson(manifest.header);
   if (!header_json.ok()) return CheckFailure{"predicate", header_json.status()};

@@ -232,6 +232,8 @@ Status Verifier::Run(const std::string* manifest_path, std::string_view bundle_j
     }
     return Fail("manifest-integrity", manifest.status().message());
   }
+  report_->public_view = manifest->public_view;
+  report_->withheld_records = manifest->header.record_count() - manifest->header.totals().sources();
   if (auto failure = internal::CompareStatement(*statement, *manifest)) {
     return Fail(failure->check, failure->status.message());
   }

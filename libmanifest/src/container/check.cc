@@ -74,7 +74,74 @@ Status IntegrityCheck::Add(const v1::Record& record, std::string_view bytes) {
   return Add(record, MerkleLeafHash(bytes));
 }
 
+Status IntegrityCheck::AddToView(const v1::Record& record, const Sha256Digest& leaf_hash) {
+  const std::string at = path_ + ": record " + std::to_string(records());
+  if (withheld_) return Status::Corruption(at, "a public view ends with its withheld record");
+  if (record.has_withheld()) {
+    withheld_ = true;
+    withheld_record_ = record.withheld();
+    return Status::Ok();
+  }
+  if (!record.has_source()) {
+    return Status::Corruption(at, "a public view holds sources and one withheld record, not " +
+                                      std::string(record.has_file() ? "a file" : "a document") +
+                                      " entry");
+  }
+  if (Status s = sequence_.Add(record); !s.ok()) {
+    if (s.code() == StatusCode::kInvalidArgument) return Status::Corruption(path_, s.message());
+    return s.WithContext(path_);
+  }
+  view_leaves_.push_back(leaf_hash);
+  return Status::Ok();
+}
+
+Status IntegrityCheck::CheckViewHeader(const v1::Header& h) {
+  if (!withheld_) {
+    return Status::Corruption(path_ + ": a public view without its withheld record");
+  }
+  const v1::WithheldRecords& w = withheld_record_;
+  FieldComparer cmp(path_);
+  const v1::Totals totals = sequence_.totals();
+  cmp.Compare("totals.sources", h.totals().sources(), totals.sources());
+  cmp.Compare("totals.tokens", h.totals().tokens(), totals.tokens());
+  cmp.Compare("totals.documents", h.totals().documents(), totals.documents());
+  cmp.Compare("totals.hours", h.totals().hours(), totals.hours());
+  DTM_RETURN_IF_ERROR(cmp.status());
+  if (w.first_leaf() != totals.sources() || w.first_leaf() + w.leaf_count() != h.record_count() ||
+      w.leaf_count() > h.record_count()) {
+    return Status::Corruption(path_ + ": the withheld record covers leaves " +
+                              std::to_string(w.first_leaf()) + " to " +
+                              std::to_string(w.first_leaf() + w.leaf_count()) +
+                              "; the header has " + std::to_string(totals.sources()) +
+                              " sources of " + std::to_string(h.record_count()) + " records");
+  }
+  if (w.manifest_sha256().size() != 32) {
+    return Status::Corruption(path_ + ": the withheld record's manifest_sha256 is not 32 bytes");
+  }
+  std::vector<Sha256Digest> nodes;
+  for (const std::string& node : w.nodes()) {
+    if (node.size() != 32) {
+      return Status::Corruption(path_ + ": a withheld node is not 32 bytes");
+    }
+    Sha256Digest d;
+    std::copy(node.begin(), node.end(), d.begin());
+    nodes.push_back(d);
+  }
+  auto root = MerkleRootFromWithheld(view_leaves_, h.record_count(), nodes);
+  if (!root.ok()) return Status::Corruption(path_ + ": " + root.status().message());
+  if (h.merkle_root() != AsBytes(*root)) {
+    return Status::Corruption(path_ + ": header.merkle_root is " + ToHex(h.merkle_root()) +
+                              " but the sources and the withheld nodes give " + ToHex(*root));
+  }
+  return Status::Ok();
+}
+
 Status IntegrityCheck::Add(const v1::Record& record, const Sha256Digest& leaf_hash) {
+  if (public_view_) return AddToView(record, leaf_hash);
+  if (record.has_withheld()) {
+    return Status::Corruption(path_ + ": record " + std::to_string(records()) +
+                              ": a withheld record outside a public view");
+  }
   if (Status s = sequence_.Add(record); !s.ok()) {
     // A rule broken inside a file is damage to the file, not a bad argument.
     if (s.code() == StatusCode::kInvalidArgument) return Status::Corruption(path_, s.message());
@@ -85,6 +152,7 @@ Status IntegrityCheck::Add(const v1::Record& record, const Sha256Digest& leaf_ha
 }
 
 Status IntegrityCheck::CheckHeader(const v1::Header& h) {
+  if (public_view_) return CheckViewHeader(h);
   FieldComparer cmp(path_);
   cmp.Compare("record_count", h.record_count(), sequence_.records());
   const v1::Totals totals = sequence_.totals();
@@ -112,6 +180,7 @@ Status IntegrityCheck::CheckHeader(const v1::Header& h) {
 }
 
 StatusOr<bool> NextChecked(ManifestReader& reader, IntegrityCheck& check, v1::Record* record) {
+  check.set_public_view(reader.public_view());
   std::string_view bytes;
   DTM_ASSIGN_OR_RETURN(const bool more, reader.Next(&bytes));
   if (!more) {
@@ -134,7 +203,10 @@ StatusOr<ManifestIntegrity> CheckManifest(const std::string& path, const Contain
   internal::IntegrityCheck check(path, limits);
   // A manifest written before key trees has none to check.
   std::optional<internal::KeyTreeBuilder> key_trees;
-  if (reader->header().key_trees_size() > 0) key_trees.emplace(internal::TemporaryFolder());
+  // A public view has no records to check them against: its root stands for them.
+  if (reader->header().key_trees_size() > 0 && !reader->public_view()) {
+    key_trees.emplace(internal::TemporaryFolder());
+  }
   v1::Record record;
   for (;;) {
     DTM_ASSIGN_OR_RETURN(const bool more, internal::NextChecked(*reader, check, &record));
@@ -150,6 +222,13 @@ StatusOr<ManifestIntegrity> CheckManifest(const std::string& path, const Contain
   result.merkle_root = check.MerkleRoot();
   result.file_sha256 = reader->file_sha256();
   result.records = reader->records_read();
+  result.public_view = reader->public_view();
+  if (result.public_view) {
+    const std::string& root = result.header.merkle_root();  // checked against the nodes
+    std::copy(root.begin(), root.end(), result.merkle_root.begin());
+    const std::string& full = check.withheld().manifest_sha256();
+    std::copy(full.begin(), full.end(), result.full_manifest_sha256.begin());
+  }
   return result;
 }
 

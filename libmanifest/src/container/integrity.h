@@ -7,6 +7,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "dtm/container.h"
 #include "dtm/digest.h"
@@ -32,14 +33,26 @@ class IntegrityCheck {
   // give 99").
   Status CheckHeader(const v1::Header& header);
 
-  uint64_t records() const { return sequence_.records(); }
+  uint64_t records() const { return sequence_.records() + (withheld_ ? 1 : 0); }
+  // A public view (spec/container.md, "Public views"): set before the first Add.
+  void set_public_view(bool view) { public_view_ = view; }
+  bool public_view() const { return public_view_; }
+  // A public view's record standing for the withheld ones (after CheckHeader).
+  const v1::WithheldRecords& withheld() const { return withheld_record_; }
   // REQUIRES: every record was added. Waits for the background hashing.
   Sha256Digest MerkleRoot() { return merkle_.Root(); }
 
  private:
+  Status AddToView(const v1::Record& record, const Sha256Digest& leaf_hash);
+  Status CheckViewHeader(const v1::Header& header);
+
   std::string path_;
   RecordSequence sequence_;
   BackgroundMerkleRoot merkle_;  // interior nodes on another core
+  bool public_view_ = false;
+  bool withheld_ = false;  // the view's WithheldRecords was read
+  v1::WithheldRecords withheld_record_;
+  std::vector<Sha256Digest> view_leaves_;  // a view's source leaf hashes
 };
 
 // Reads the next record from `reader` into `record` and adds it to `check`:

@@ -52,6 +52,7 @@ struct ManifestReader::Impl {
 
   std::string path;
   ContainerLimits limits;
+  bool public_view = false;  // set by Open, before the loading thread starts
 
   // --- The loading thread's (Open's before it starts). ---
   FileDescriptor fd;
@@ -171,8 +172,10 @@ Status ManifestReader::Impl::ReadPreambleAndHeader() {
     return Corrupt(8, "unsupported format version " + Num(version) + " (this reader reads " +
                           Num(kContainerVersion) + ")");
   }
-  if (const uint32_t flags = GetU32(pre + 12); flags != 0) {
-    return Corrupt(12, "reserved flags are set (" + Num(flags) + "; must be 0)");
+  if (const uint32_t flags = GetU32(pre + 12); flags & ~kPublicViewFlag) {
+    return Corrupt(12, "reserved flags are set (" + Num(flags) + "; must be 0 or 1)");
+  } else {
+    public_view = flags == kPublicViewFlag;
   }
   DTM_RETURN_IF_ERROR(ReadOrTruncated(pre + kPreambleSize, kHeaderLengthSize, "the header length"));
   const uint32_t length = GetU32(pre + kPreambleSize);
@@ -226,7 +229,11 @@ Status ManifestReader::Impl::LoadFrame() {
   if (count == 0) return Corrupt(at, name + ": record count is 0");
   // Checked before decompressing: a file cannot make its reader do more work
   // than its header announces.
-  if (records_loaded + count > header.record_count()) {
+  if (public_view && records_loaded + count > header.totals().sources() + 1) {
+    return Corrupt(at, name + ": its " + Num(count) + " records make more than a public view's " +
+                           Num(header.totals().sources()) + " sources and one");
+  }
+  if (!public_view && records_loaded + count > header.record_count()) {
     return Corrupt(at, name + ": its " + Num(count) + " records make more than the " +
                            Num(header.record_count()) + " of header.record_count");
   }
@@ -460,6 +467,7 @@ ManifestReader::ManifestReader(std::unique_ptr<Impl> impl) : impl_(std::move(imp
 ManifestReader::~ManifestReader() = default;
 
 const v1::Header& ManifestReader::header() const { return impl_->header; }
+bool ManifestReader::public_view() const { return impl_->public_view; }
 std::string_view ManifestReader::header_bytes() const { return impl_->header_bytes; }
 uint64_t ManifestReader::records_read() const { return impl_->records; }
 Sha256Digest ManifestReader::file_sha256() const { return impl_->file_sha256; }

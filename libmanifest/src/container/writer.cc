@@ -57,6 +57,8 @@ struct ManifestWriter::Impl {
   KeyTreeBuilder key_trees;  // scratch files beside the manifest
   Status failed;             // the first error; the writer is unusable after it
   bool finished = false;
+  uint32_t flags = 0;        // kPublicViewFlag for a public view
+  uint64_t raw_records = 0;  // records added as bytes (a public view's)
 
   Impl(std::string p, const ContainerLimits& l, const FramePolicy& f)
       : path(std::move(p)),
@@ -77,6 +79,8 @@ struct ManifestWriter::Impl {
     return s;
   }
   Status AddRecord(const v1::Record& record);
+  // Appends record bytes as they are to the open frame.
+  Status AppendRecordBytes(std::string_view bytes);
   Status FlushFrame();
   Status WriteFile(const std::string& header_bytes, std::ostream& out);
 };
@@ -102,6 +106,20 @@ Status ManifestWriter::Impl::AddRecord(const v1::Record& record) {
   }
   merkle.AddLeaf(std::string_view(frame.data() + start + varint, size));
   DTM_RETURN_IF_ERROR(key_trees.Add(record).WithContext(path));
+  if (++frame_records == policy.max_records) DTM_RETURN_IF_ERROR(FlushFrame());
+  return Status::Ok();
+}
+
+Status ManifestWriter::Impl::AppendRecordBytes(std::string_view bytes) {
+  const size_t varint = VarintSize(static_cast<uint32_t>(bytes.size()));
+  if (frame_records > 0 && frame.size() + varint + bytes.size() > policy.target_bytes) {
+    DTM_RETURN_IF_ERROR(FlushFrame());
+  }
+  const size_t start = frame.size();
+  frame.resize(start + varint);
+  PutVarint32(frame.data() + start, static_cast<uint32_t>(bytes.size()));
+  frame.append(bytes);
+  ++raw_records;
   if (++frame_records == policy.max_records) DTM_RETURN_IF_ERROR(FlushFrame());
   return Status::Ok();
 }
@@ -151,7 +169,7 @@ Status ManifestWriter::Impl::WriteFile(const std::string& header_bytes, std::ost
   std::string buf(kPreambleSize + kHeaderLengthSize, '\0');
   std::memcpy(buf.data(), kContainerMagic.data(), kContainerMagic.size());
   PutU32(buf.data() + 8, kContainerVersion);
-  PutU32(buf.data() + 12, 0);  // flags
+  PutU32(buf.data() + 12, flags);
   PutU32(buf.data() + 16, static_cast<uint32_t>(header_bytes.size()));
   buf += header_bytes;
   hash.Update(buf);
@@ -179,7 +197,7 @@ Status ManifestWriter::Impl::WriteFile(const std::string& header_bytes, std::ost
 
   buf.clear();
   AppendU32(&buf, 0);  // end marker
-  AppendU64(&buf, sequence.records());
+  AppendU64(&buf, sequence.records() + raw_records);
   AppendU64(&buf, frames);
   hash.Update(buf);
   const Sha256Digest digest = hash.Finish();
@@ -268,6 +286,65 @@ StatusOr<v1::Header> ManifestWriter::Finish(v1::Header header) {
   if (!s.ok()) return w.Fail(s);
   w.body = TempFile();  // closes the body file, which frees its space
   return header;
+}
+
+StatusOr<PublicViewWritten> WritePublicView(const std::string& manifest_path,
+                                            const std::string& view_path,
+                                            const ContainerLimits& limits) {
+  PublicViewWritten result;
+  DTM_ASSIGN_OR_RETURN(result.manifest, CheckManifest(manifest_path, limits));
+  if (result.manifest.public_view) {
+    return Status::InvalidArgument(manifest_path + ": is a public view already");
+  }
+  DTM_ASSIGN_OR_RETURN(std::unique_ptr<ManifestReader> reader,
+                       ManifestReader::Open(manifest_path, limits));
+  const v1::Header& header = reader->header();
+  const uint64_t sources = header.totals().sources();
+  const uint64_t records = header.record_count();
+  DTM_ASSIGN_OR_RETURN(std::unique_ptr<ManifestWriter> writer,
+                       ManifestWriter::Create(view_path, limits));
+  ManifestWriter::Impl& w = *writer->impl_;
+  w.flags = kPublicViewFlag;
+  const std::vector<MerkleRange> ranges = MerkleWithheldRanges(records, sources);
+  v1::WithheldRecords withheld;
+  withheld.set_first_leaf(sources);
+  withheld.set_leaf_count(records - sources);
+  size_t range = 0;
+  MerkleRootBuilder part;
+  std::string_view bytes;
+  for (uint64_t index = 0;; ++index) {
+    DTM_ASSIGN_OR_RETURN(bool more, reader->Next(&bytes));
+    if (!more) break;
+    if (index < sources) {
+      DTM_RETURN_IF_ERROR(w.AppendRecordBytes(bytes));
+      continue;
+    }
+    part.AddLeafHash(MerkleLeafHash(bytes));
+    if (range < ranges.size() && index + 1 == ranges[range].end) {
+      withheld.add_nodes(std::string(AsBytes(part.Root())));
+      part = MerkleRootBuilder();
+      ++range;
+    }
+  }
+  if (reader->file_sha256() != result.manifest.file_sha256) {
+    return Status::Corruption(manifest_path, "the file changed while it was read");
+  }
+  withheld.set_manifest_sha256(std::string(AsBytes(result.manifest.file_sha256)));
+  v1::Record record;
+  *record.mutable_withheld() = withheld;
+  DTM_RETURN_IF_ERROR(w.AppendRecordBytes(record.SerializeAsString()));
+  DTM_RETURN_IF_ERROR(w.FlushFrame());
+  w.finished = true;
+  auto out = AtomicFileWriter::Create(view_path);
+  if (!out.ok()) return out.status();
+  DTM_RETURN_IF_ERROR(w.WriteFile(std::string(reader->header_bytes()), (*out)->stream()));
+  DTM_RETURN_IF_ERROR((*out)->Commit());
+  result.sources = sources;
+  result.withheld_records = records - sources;
+  result.nodes = static_cast<size_t>(withheld.nodes_size());
+  DTM_ASSIGN_OR_RETURN(ManifestIntegrity view, CheckManifest(view_path, limits));
+  result.view_sha256 = view.file_sha256;
+  return result;
 }
 
 }  // namespace dtm

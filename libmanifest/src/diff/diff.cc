@@ -13,11 +13,11 @@
 #include "container/integrity.h"
 #include "diff/fields.h"
 #include "diff/sources.h"
-#include "sort/external_sort.h"
 #include "dtm/digest.h"
 #include "dtm/merkle.h"
 #include "dtm/records.h"
 #include "merkle/background.h"
+#include "sort/external_sort.h"
 
 namespace dtm {
 
@@ -86,7 +86,9 @@ class CheckedStream {
   static constexpr uint64_t kArenaRecords = 1024;
 
   CheckedStream(std::unique_ptr<ManifestReader> reader, const ContainerLimits& limits)
-      : reader_(std::move(reader)), check_(reader_->path(), limits) {}
+      : reader_(std::move(reader)), check_(reader_->path(), limits) {
+    check_.set_public_view(reader_->public_view());
+  }
 
   Status Accept(const v1::Record* record) {
     DTM_RETURN_IF_ERROR(check_.Add(*record, leaf_hash_));
@@ -450,9 +452,22 @@ StatusOr<DiffResult> DiffManifests(const std::string& before_path, const std::st
   const std::string folder =
       options.scratch_folder.empty() ? internal::TemporaryFolder() : options.scratch_folder;
   DocumentMatcher documents(std::vector<std::string>(scope.begin(), scope.end()), folder);
-  DTM_RETURN_IF_ERROR(
-      MergeFiles(before.get(), files_before, after.get(), files_after, &index, &documents));
-  DTM_ASSIGN_OR_RETURN(result.documents, documents.Finish());
+  result.public_view = before->reader().public_view() || after->reader().public_view();
+  if (result.public_view) {
+    // A public view withholds files and documents: only the header and the
+    // sources compare. The streams are read to their ends, which checks them.
+    for (auto [stream, more] :
+         {std::pair{before.get(), files_before}, std::pair{after.get(), files_after}}) {
+      while (more) {
+        DTM_RETURN_IF_ERROR(stream->Take());
+        DTM_ASSIGN_OR_RETURN(more, stream->Next());
+      }
+    }
+  } else {
+    DTM_RETURN_IF_ERROR(
+        MergeFiles(before.get(), files_before, after.get(), files_after, &index, &documents));
+    DTM_ASSIGN_OR_RETURN(result.documents, documents.Finish());
+  }
 
   result.before = {before_path, before->reader().header(), before->reader().file_sha256()};
   result.after = {after_path, after->reader().header(), after->reader().file_sha256()};

@@ -175,11 +175,9 @@ Json Files(const DiffResult& d) {
 }  // namespace
 
 Status WriteDiffJson(const DiffResult& d, std::ostream& out, const DiffRenderOptions& options) {
-  Json doc = {{"format", "dtm-diff/v1"},
-              {"identical", d.identical()},
-              {"before", Side(d.before)},
-              {"after", Side(d.after)},
-              {"source_filter", d.source_filter}};
+  Json doc = {{"format", "dtm-diff/v1"},          {"identical", d.identical()},
+              {"before", Side(d.before)},         {"after", Side(d.after)},
+              {"source_filter", d.source_filter}, {"public_view", d.public_view}};
   if (ShowsSummary(options.sections)) doc["summary"] = Summary(d);
   if (ShowsFlags(options.sections)) doc["flags"] = Flags(d.flags);
   if (ShowsSources(options.sections)) {

@@ -163,6 +163,10 @@ Status WriteDiffMarkdown(const DiffResult& d, std::ostream& out, const DiffRende
         << Code(ToHex(side->file_sha256)) << " |\n";
   }
   out << "\n" << PreviousText(d, Code(d.before.path), Code(d.after.path), Md) << "\n";
+  if (d.public_view) {
+    out << "\n**Public view:** files and documents are withheld and not compared; their totals "
+           "are the signed headers'.\n";
+  }
   if (!d.source_filter.empty()) {
     out << "\nCompared sources:";
     for (const std::string& id : d.source_filter) out << " " << Code(id);

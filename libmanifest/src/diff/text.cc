@@ -141,6 +141,10 @@ Status WriteDiffText(const DiffResult& d, std::ostream& out, const DiffRenderOpt
   out << "  before  " << Shown(d.before.path) << "  sha256:" << ToHex(d.before.file_sha256) << "\n";
   out << "  after   " << Shown(d.after.path) << "  sha256:" << ToHex(d.after.file_sha256) << "\n";
   out << "  " << PreviousText(d, Shown(d.before.path), Shown(d.after.path), Shown) << "\n";
+  if (d.public_view) {
+    out << "  public view: files and documents are withheld and not compared; their totals are "
+           "the signed headers'\n";
+  }
   if (!d.source_filter.empty()) {
     out << "  compared sources:";
     for (const std::string& id : d.source_filter) out << " " << id;

@@ -120,6 +120,9 @@ Status RecordSequence::Add(const v1::Record& record) {
     case v1::Record::kDocument:
       status = AddDocument(record.document());
       break;
+    case v1::Record::kWithheld:
+      status = Status::InvalidArgument("a withheld record belongs only in a public view");
+      break;
     case v1::Record::KIND_NOT_SET:
       status = Status::InvalidArgument("record has no kind (not a source, file or document)");
       break;

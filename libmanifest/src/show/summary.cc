@@ -69,13 +69,20 @@ std::string DocumentCounts(uint64_t measured, uint64_t declared, bool has_rule,
   return out;
 }
 
-void WriteSource(std::ostream& out, const SourceLine& line) {
+void WriteSource(std::ostream& out, const SourceLine& line, bool public_view) {
   const v1::Source& s = line.source;
   out << "  " << s.id() << "  " << s.name() << "\n";
-  out << "      " << EnumLabel(v1::Modality_descriptor(), s.modality()) << ", "
-      << CountOf(line.files, "file") << ", " << HumanBytes(line.bytes);
+  out << "      " << EnumLabel(v1::Modality_descriptor(), s.modality()) << ", ";
+  if (public_view) {
+    out << "files withheld";
+  } else {
+    out << CountOf(line.files, "file") << ", " << HumanBytes(line.bytes);
+  }
   if (s.counts().tokens()) out << ", " << GroupDigits(s.counts().tokens()) << " tokens";
-  if (line.listed > 0) {
+  if (public_view) {
+    if (s.counts().documents())
+      out << ", " << CountOf(s.counts().documents(), "document") << " declared";
+  } else if (line.listed > 0) {
     out << ", " << GroupDigits(line.documents)
         << (line.documents == 1 ? " document entry (" : " document entries (")
         << GroupDigits(line.listed) << " from a document listing, not read)";
@@ -148,6 +155,11 @@ Status WriteManifestSummary(const std::string& path, std::ostream& out) {
       << h.tool().name() << " " << h.tool().version() << "\n";
   out << "Root       sha256:" << ToHex(h.merkle_root()) << "\n";
   out << "File       sha256:" << ToHex(reader->file_sha256()) << "\n";
+  if (reader->public_view()) {
+    out << "View       PUBLIC VIEW: the signed header and every source; "
+        << GroupDigits(h.record_count() - t.sources())
+        << " file and document records withheld (the totals are the header's)\n";
+  }
   if (h.has_previous()) {
     out << "Previous   " << h.previous().version()
         << " sha256:" << ToHex(h.previous().manifest_sha256()) << "\n";
@@ -163,7 +175,7 @@ Status WriteManifestSummary(const std::string& path, std::ostream& out) {
                    h.composition().by_acquisition(), t);
   WriteComposition(out, "By modality", v1::Modality_descriptor(), h.composition().by_modality(), t);
   out << "\nSources\n";
-  for (const SourceLine& s : sources) WriteSource(out, s);
+  for (const SourceLine& s : sources) WriteSource(out, s, reader->public_view());
   if (!out) return Status::IOError("writing the summary failed");
   return Status::Ok();
 }
