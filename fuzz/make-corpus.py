@@ -98,6 +98,8 @@ def main():
     proof = ROOT / "spec" / "vectors" / "proof" / "proof.json"
     if (ROOT / "fuzz" / "proof_fuzzer.cc").exists():
         put("proof", "signing-vector-proof.json", proof.read_bytes())
+        for name in ("present-url.json", "absent-url.json", "sources.json"):
+            put("proof", "lookup-" + name, (ROOT / "spec" / "vectors" / "lookup" / name).read_bytes())
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-// Fuzz target: the inclusion proof file (dtm/proof.h, spec/proof.md). The
+// Fuzz target: the proof files (dtm/proof.h, spec/proof.md): inclusion, lookup and source list. The
 // input is the proof's JSON. It is parsed, and verified with the signing
 // vector's TEST-ONLY public key (spec/vectors/proof/proof.json verifies with
 // it, so mutations of that seed reach every check). A proof that parses must
