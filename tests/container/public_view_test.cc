@@ -6,6 +6,7 @@
 #include "dtm/attestation.h"
 #include "dtm/container.h"
 #include "dtm/diff.h"
+#include "dtm/facts.h"
 #include "proof/proof_test_util.h"
 
 namespace dtm {
@@ -72,6 +73,15 @@ TEST_F(PublicViewTest, DiffComparesOnlyTheHeaderAndSources) {
   EXPECT_TRUE(d->public_view);
   EXPECT_TRUE(d->files.empty());
   EXPECT_TRUE(d->identical());
+}
+
+TEST_F(PublicViewTest, FactsSayTheFilesAreWithheldNotZero) {
+  auto facts = ReadManifestFacts(View());
+  ASSERT_TRUE(facts.ok()) << facts.status().ToString();
+  EXPECT_TRUE(facts->public_view);
+  ASSERT_EQ(facts->sources.size(), 3u);
+  for (const SourceFacts& s : facts->sources) EXPECT_TRUE(s.withheld) << s.source.id();
+  EXPECT_EQ(facts->header.totals().files(), 7u);  // the signed header's
 }
 
 TEST_F(PublicViewTest, AWithheldRecordOutsideAViewIsRefused) {

@@ -18,6 +18,9 @@ namespace dtm {
 // One source of a manifest with the tally of its files and documents.
 struct SourceFacts {
   v1::Source source;
+  // Read from a public view (spec/container.md, "Public views"): the files and
+  // documents are withheld, so the counts below are unknown, not zero.
+  bool withheld = false;
   uint64_t files = 0;
   uint64_t bytes = 0;  // sum of the sizes of its files
   // Measured from its DocumentEntry records (declared counts are in
@@ -50,6 +53,9 @@ struct ManifestFacts {
   // True when more than kMaxDistinctDomains domains were seen: the measured
   // domain counts then leave out documents of the domains seen after that.
   bool domains_capped = false;
+  // Read from a public view: every source's files and documents are withheld;
+  // the header's totals are the signed ones.
+  bool public_view = false;
 };
 
 // Reads the manifest at `path` once, checking its framing and footer as the

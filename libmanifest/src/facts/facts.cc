@@ -117,6 +117,8 @@ StatusOr<ManifestFacts> ReadManifestFacts(const std::string& path) {
   }
   domains.Finish(&facts);
   facts.file_sha256 = reader->file_sha256();
+  facts.public_view = reader->public_view();
+  for (SourceFacts& s : facts.sources) s.withheld = facts.public_view;
   return facts;
 }
 

@@ -94,7 +94,8 @@ void Item3DataPoints(Document* doc, const SourceList& sources) {
     ranged |= has_range;
     lo += has_range ? c.documents_min() : c.documents();
     hi += has_range ? c.documents_max() : c.documents();
-    if (s->source.has_documents() || s->documents > 0) {
+    // A public view withholds the document entries: nothing measured to say.
+    if (!s->withheld && (s->source.has_documents() || s->documents > 0)) {
       measured += s->documents;
       ++measured_sources;
     }

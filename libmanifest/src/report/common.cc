@@ -101,8 +101,9 @@ std::string ModalityList(const SourceList& sources) {
 }
 
 std::string SizeText(const SourceFacts& s) {
-  std::string out =
-      HumanBytes(s.bytes) + " in " + GroupDigits(s.files) + (s.files == 1 ? " file" : " files");
+  std::string out = s.withheld ? "files withheld (public view)"
+                               : HumanBytes(s.bytes) + " in " + GroupDigits(s.files) +
+                                     (s.files == 1 ? " file" : " files");
   if (s.source.counts().tokens()) out += ", " + GroupDigits(s.source.counts().tokens()) + " tokens";
   return out;
 }

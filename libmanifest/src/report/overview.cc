@@ -100,8 +100,9 @@ Table SourceTable(const ManifestFacts& facts) {
     Inline name = Text(src.id() + ": ");
     Append(&name, Linked(src.name(), src.urls().empty() ? "" : src.urls(0)));
     table.rows.push_back({name, Text(EnumName(v1::Modality_descriptor(), src.modality())),
-                          Text(HumanBytes(s.bytes) + " / " + GroupDigits(s.files) +
-                               (s.files == 1 ? " file" : " files")),
+                          Text(s.withheld ? "withheld (public view)"
+                                          : HumanBytes(s.bytes) + " / " + GroupDigits(s.files) +
+                                                (s.files == 1 ? " file" : " files")),
                           Text(src.counts().tokens() ? GroupDigits(src.counts().tokens()) : "-"),
                           Text(lic.expression()),
                           Text(EnumName(v1::UseClass_descriptor(), lic.use_class())), Text(claim),
