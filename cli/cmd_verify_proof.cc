@@ -2,12 +2,15 @@
 // manifest; say its answer on the first line (PRESENT, ABSENT or COMPLETE),
 // then what the lab declared about the records.
 #include <cstdio>
+#include <iostream>
 #include <map>
 #include <memory>
 
 #include "cli_util.h"
 #include "command.h"
+#include "dtm/facts.h"
 #include "dtm/file_io.h"
+#include "dtm/policy.h"
 #include "dtm/proof.h"
 #include "trust_options.h"
 
@@ -20,6 +23,7 @@ struct VerifyProofArgs {
   std::string expect;  // "present" or "absent", or empty
   std::string root;    // the published Merkle root, hex, or empty
   std::string view;    // the published public view, or empty
+  std::string policy;  // a policy to check the sources of a source list proof against
 };
 
 // The checks of spec/proof.md, in order, for the summary line.
@@ -194,7 +198,18 @@ int RunVerifyProof(const VerifyProofArgs& args) {
   if (!trusted.ok()) return ReportError("verify-proof", trusted);
   auto text = ReadSmallFile(args.proof, kMaxProofBytes);
   if (!text.ok()) return ReportError("verify-proof", text.status());
+  StatusOr<v1::Policy> policy = v1::Policy();
+  if (!args.policy.empty()) {
+    policy = LoadPolicy(args.policy);
+    if (!policy.ok()) return ReportError("verify-proof", policy.status());
+  }
   auto result = VerifyProof(*text, options);
+  if (result.ok() && !args.policy.empty() && result->proof.type != Proof::Type::kSources) {
+    return ReportError("verify-proof",
+                       Status::InvalidArgument("--policy checks the sources of a source list proof "
+                                               "(dtm prove --sources); " +
+                                               args.proof + " is another kind"));
+  }
   if (!result.ok()) return ReportError("verify-proof", result.status().WithContext(args.proof));
   std::string published = args.root, published_by = "--root";
   if (!args.view.empty()) {
@@ -256,6 +271,23 @@ int RunVerifyProof(const VerifyProofArgs& args) {
     if (r.has_document()) PrintDocument(r.document(), leaf);
   }
   Print("checks passed: %s\n", ChecksOf(proof).c_str());
+  if (!args.policy.empty()) {
+    // The policy runs on the verified sources, as dtm check runs it on a public view.
+    ManifestFacts facts;
+    facts.name = args.proof;
+    facts.header = header;
+    facts.public_view = true;
+    for (const v1::Record& r : result->records) {
+      SourceFacts s;
+      s.source = r.source();
+      s.withheld = true;
+      facts.sources.push_back(std::move(s));
+    }
+    const std::vector<PolicyViolation> violations = CheckPolicy(*policy, facts);
+    const size_t counted = WritePolicyReport(*policy, facts, violations, std::cout);
+    std::cout.flush();
+    if (counted > 0) return kExitFailed;
+  }
   if (!args.expect.empty() && proof.type == Proof::Type::kLookup &&
       (args.expect == "absent") != proof.absent()) {
     PrintError("dtm verify-proof: %s: the answer is %s, not %s (--expect)\n", args.proof.c_str(),
@@ -281,6 +313,9 @@ DTM_REGISTER_COMMAND(verify_proof,
                            app->add_option("--root", args->root,
                                            "The Merkle root the lab published (hex): the proof "
                                            "must be about that manifest");
+                           app->add_option("--policy", args->policy,
+                                           "A policy (dtm check) to run on the sources of a "
+                                           "verified source list proof; exit 1 on violations");
                            app->add_option("--public-view", args->view,
                                            "The public view the lab published (dtm publish): the "
                                            "proof must be about the manifest whose root it has");
