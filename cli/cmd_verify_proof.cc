@@ -83,6 +83,10 @@ void PrintSource(const v1::Source& s, uint64_t leaf) {
     if (!g.model_version().empty()) model += " " + g.model_version();
     if (!g.provider().name().empty()) model += " by " + g.provider().name();
     Print("  generator    %s\n", OrNone(model).c_str());
+    Print("  terms        %s\n", OrNone(g.terms_url()).c_str());
+    Print("  training     %s\n",
+          Short(v1::TrainingPermission_Name(g.training_permission()), "TRAINING_PERMISSION_")
+              .c_str());
   } else {
     Print("  generator    none declared\n");
   }
