@@ -56,6 +56,7 @@ struct ManifestFacts {
   // Read from a public view: every source's files and documents are withheld;
   // the header's totals are the signed ones.
   bool public_view = false;
+  Sha256Digest full_manifest_sha256{};  // a public view: the full manifest it names
 };
 
 // Reads the manifest at `path` once, checking its framing and footer as the

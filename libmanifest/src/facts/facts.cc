@@ -118,6 +118,10 @@ StatusOr<ManifestFacts> ReadManifestFacts(const std::string& path) {
   domains.Finish(&facts);
   facts.file_sha256 = reader->file_sha256();
   facts.public_view = reader->public_view();
+  if (facts.public_view) {
+    const std::string& full = check.withheld().manifest_sha256();
+    std::copy(full.begin(), full.end(), facts.full_manifest_sha256.begin());
+  }
   for (SourceFacts& s : facts.sources) s.withheld = facts.public_view;
   return facts;
 }

@@ -128,7 +128,16 @@ void AddProvenanceSection(Document* doc, const ManifestFacts& facts, const std::
   doc->AddItem("Manifest publisher", PartyText(h.publisher()));
   if (HasTime(h.created())) doc->AddItem("Manifest created", FormatDate(h.created()));
   if (!h.merkle_root().empty()) doc->AddItem("Merkle root", "sha256:" + ToHex(h.merkle_root()));
-  if (facts.file_sha256) doc->AddItem("Manifest file", "sha256:" + ToHex(*facts.file_sha256));
+  if (facts.public_view) {
+    // The signature names the full manifest; the view is what was read.
+    doc->AddItem("Manifest file",
+                 "sha256:" + ToHex(facts.full_manifest_sha256) +
+                     " (the full manifest; read from its public view" +
+                     (facts.file_sha256 ? " sha256:" + ToHex(*facts.file_sha256) : "") +
+                     ", which withholds the files and documents)");
+  } else if (facts.file_sha256) {
+    doc->AddItem("Manifest file", "sha256:" + ToHex(*facts.file_sha256));
+  }
   if (h.has_previous()) {
     Inline prev =
         Text(h.previous().version() + ", manifest sha256:" + ToHex(h.previous().manifest_sha256()));
