@@ -8,7 +8,6 @@
 #include <set>
 
 #include "dtm/lookup.h"
-#include "merkle/reference.h"
 #include "proof/proof_test_util.h"
 
 namespace dtm {
@@ -82,22 +81,6 @@ class LookupTest : public proof_test::ProofFixture {
   }
 };
 
-nlohmann::ordered_json Neighbour(const std::vector<Sha256Digest>& leaves, uint64_t i) {
-  std::vector<Sha256Digest> hashes;
-  for (const Sha256Digest& d : leaves) {
-    hashes.push_back(
-        MerkleLeafHash(std::string_view(reinterpret_cast<const char*>(d.data()), d.size())));
-  }
-  nlohmann::ordered_json n;
-  n["leafIndex"] = std::to_string(i);
-  n["keyDigest"] = ToHex(leaves[i]);
-  n["auditPath"] = nlohmann::ordered_json::array();
-  for (const Sha256Digest& node : internal::MerkleInclusionProof(hashes, i)) {
-    n["auditPath"].push_back(ToHex(node));
-  }
-  return n;
-}
-
 TEST_F(LookupTest, EachKindIsAnsweredBothWays) {
   struct Case {
     ProofQuery present, absent;
@@ -149,13 +132,16 @@ TEST_F(LookupTest, ForgedAbsenceOfAPresentUrlIsRejected) {
   ExpectFails(EditProof(valid, [&](nlohmann::ordered_json& p) { p["query"]["url"] = kUrl; }),
               "key-digest", "keyDigest is");
   // The key itself as the neighbour.
-  ExpectFails(forge([&](nlohmann::ordered_json& a) { a["neighbours"] = {Neighbour(leaves, at)}; }),
+  ExpectFails(forge([&](nlohmann::ordered_json& a) {
+                a["neighbours"] = {proof_test::KeyNeighbourJson(leaves, at)};
+              }),
               "neighbours", "is the key itself");
   // The other leaf alone, as if the key were beyond the end of the tree.
   const size_t other = 1 - at;
-  ExpectFails(
-      forge([&](nlohmann::ordered_json& a) { a["neighbours"] = {Neighbour(leaves, other)}; }),
-      "neighbours", "do not enclose");
+  ExpectFails(forge([&](nlohmann::ordered_json& a) {
+                a["neighbours"] = {proof_test::KeyNeighbourJson(leaves, other)};
+              }),
+              "neighbours", "do not enclose");
   // A proof against a tree of another size.
   ExpectFails(forge([&](nlohmann::ordered_json& a) { a["keyTreeSize"] = "3"; }), "key-tree",
               "the proof's url tree has 3 leaves");
@@ -194,14 +180,16 @@ TEST_F(LookupTest, ForgedNeighboursOfAnAbsentKeyAreRejected) {
   if (i + 2 < leaves.size()) {
     ExpectFails(EditProof(valid,
                           [&](nlohmann::ordered_json& p) {
-                            p["absence"]["neighbours"][1] = Neighbour(leaves, i + 2);
+                            p["absence"]["neighbours"][1] =
+                                proof_test::KeyNeighbourJson(leaves, i + 2);
                           }),
                 "neighbours", "do not enclose");
   }
   if (i >= 1) {
     ExpectFails(EditProof(valid,
                           [&](nlohmann::ordered_json& p) {
-                            p["absence"]["neighbours"][0] = Neighbour(leaves, i - 1);
+                            p["absence"]["neighbours"][0] =
+                                proof_test::KeyNeighbourJson(leaves, i - 1);
                           }),
                 "neighbours", "do not enclose");
   }

@@ -13,7 +13,6 @@
 #include <set>
 
 #include "dtm/lookup.h"
-#include "merkle/reference.h"
 #include "proof/proof_test_util.h"
 
 namespace dtm {
@@ -84,21 +83,6 @@ ProofQuery Query(ProofQuery::Kind kind, const std::string& value) {
 }
 
 // Leaf `i` of the sorted key tree `leaves` as a neighbour, with its reference path.
-Json Neighbour(const std::vector<Sha256Digest>& leaves, uint64_t i) {
-  std::vector<Sha256Digest> hashes;
-  for (const Sha256Digest& d : leaves) {
-    hashes.push_back(MerkleLeafHash(std::string_view(reinterpret_cast<const char*>(d.data()), 32)));
-  }
-  Json n;
-  n["leafIndex"] = std::to_string(i);
-  n["keyDigest"] = ToHex(leaves[i]);
-  n["auditPath"] = Json::array();
-  for (const Sha256Digest& node : internal::MerkleInclusionProof(hashes, i)) {
-    n["auditPath"].push_back(ToHex(node));
-  }
-  return n;
-}
-
 std::string Compact(const Json& j) { return j.dump() + "\n"; }
 
 class LookupVectorTest : public ::testing::Test {
@@ -200,11 +184,12 @@ TEST_F(LookupVectorTest, ForgedProofsFailTheCheckTheReadmeNames) {
   const std::vector<Forged> forged = {
       {"forged-skipped-neighbour.json", "neighbours", claim_present_absent([&](Json& n) {
          n = Json::array();
-         if (j > 0) n.push_back(Neighbour(leaves, j - 1));
-         if (j + 1 < leaves.size()) n.push_back(Neighbour(leaves, j + 1));
+         if (j > 0) n.push_back(proof_test::KeyNeighbourJson(leaves, j - 1));
+         if (j + 1 < leaves.size()) n.push_back(proof_test::KeyNeighbourJson(leaves, j + 1));
        })},
-      {"forged-key-as-neighbour.json", "neighbours",
-       claim_present_absent([&](Json& n) { n = Json::array({Neighbour(leaves, j)}); })},
+      {"forged-key-as-neighbour.json", "neighbours", claim_present_absent([&](Json& n) {
+         n = Json::array({proof_test::KeyNeighbourJson(leaves, j)});
+       })},
       {"forged-other-tree-size.json", "key-tree",
        [&] {
          Json p = Json::parse(absent);

@@ -13,6 +13,7 @@
 #include "dtm/container.h"
 #include "dtm/merkle.h"
 #include "dtm/proof.h"
+#include "merkle/reference.h"
 #include "testing/test_records.h"
 
 namespace dtm::proof_test {
@@ -80,6 +81,25 @@ std::string EditProof(const std::string& proof_json, Edit edit) {
   nlohmann::ordered_json proof = nlohmann::ordered_json::parse(proof_json);
   edit(proof);
   return proof.dump(2) + "\n";
+}
+
+// Leaf `i` of the sorted key-tree leaves `leaves` as an absence proof's
+// neighbour (spec/proof.md), with its audit path from the whole-tree reference.
+inline nlohmann::ordered_json KeyNeighbourJson(const std::vector<Sha256Digest>& leaves,
+                                               uint64_t i) {
+  std::vector<Sha256Digest> hashes;
+  for (const Sha256Digest& d : leaves) {
+    hashes.push_back(
+        MerkleLeafHash(std::string_view(reinterpret_cast<const char*>(d.data()), d.size())));
+  }
+  nlohmann::ordered_json n;
+  n["leafIndex"] = std::to_string(i);
+  n["keyDigest"] = ToHex(leaves[i]);
+  n["auditPath"] = nlohmann::ordered_json::array();
+  for (const Sha256Digest& node : internal::MerkleInclusionProof(hashes, i)) {
+    n["auditPath"].push_back(ToHex(node));
+  }
+  return n;
 }
 
 // A key made once per test run.
