@@ -11,6 +11,7 @@ namespace {
 struct CheckArgs {
   std::string manifest;
   std::string policy;
+  std::string for_model;
 };
 
 int RunCheck(const CheckArgs& args) {
@@ -18,6 +19,10 @@ int RunCheck(const CheckArgs& args) {
   if (!policy.ok()) return ReportError("check", policy.status());
   auto facts = ReadManifestFacts(args.manifest);
   if (!facts.ok()) return ReportError("check", facts.status());
+  if (!args.for_model.empty()) {
+    facts = FactsForModel(std::move(*facts), args.for_model);
+    if (!facts.ok()) return ReportError("check", facts.status());
+  }
   const std::vector<PolicyViolation> violations = CheckPolicy(*policy, *facts);
   const size_t counted = WritePolicyReport(*policy, *facts, violations, std::cout);
   std::cout.flush();
@@ -34,6 +39,9 @@ DTM_REGISTER_COMMAND(
                   app->add_option("manifest", args->manifest, "The manifest (*.dtm)")->required();
                   app->add_option("-p,--policy", args->policy, "The policy file (spec/policy.md)")
                       ->required();
+                  app->add_option("--for", args->for_model,
+                                  "Check only the sources used for this model (one the "
+                                  "manifest names)");
                   return [args] { return RunCheck(*args); };
                 }});
 

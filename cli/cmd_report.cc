@@ -18,6 +18,7 @@ struct ReportArgs {
   std::string kind = "overview";
   std::string format;
   std::string model;
+  std::string for_model;
   std::vector<std::string> keys;
   std::string out;
 };
@@ -74,8 +75,8 @@ int RunReport(const ReportArgs& args) {
     if (!loaded.ok()) return ReportError("report", loaded.status());
     model = std::move(*loaded);
   }
-  auto facts = ReadManifestFacts(args.manifest);
-  if (!facts.ok()) return ReportError("report", facts.status());
+  auto read = ReadManifestFacts(args.manifest);
+  if (!read.ok()) return ReportError("report", read.status());
   auto signature = Signature(args.manifest, args.keys);
   if (!signature.ok()) return ReportError("report", signature.status());
 
@@ -85,6 +86,12 @@ int RunReport(const ReportArgs& args) {
   options.model = model ? &*model : nullptr;
   options.signature = *signature;
   options.generator = std::string("dtm ") + DTM_CLI_VERSION;
+  options.for_model = args.for_model;
+  auto facts = ReportFacts(std::move(*read), options);
+  if (!facts.ok()) return ReportError("report", facts.status());
+  for (const std::string& warning : ReportWarnings(*facts, options)) {
+    PrintError("dtm report: warning: %s\n", warning.c_str());
+  }
   if (args.out.empty()) {
     Status s = WriteReport(*facts, options, std::cout);
     if (!s.ok()) return ReportOutputError("report", s.WithContext("standard output"));
@@ -116,6 +123,9 @@ DTM_REGISTER_COMMAND(
                                   "md or html (default: html if OUT ends in .html, else md)");
                   app->add_option("-m,--model", args->model,
                                   "Model file with the facts about the model (eu-ai-act)");
+                  app->add_option("--for", args->for_model,
+                                  "The model the report is for, one the manifest names "
+                                  "(default: the model file's)");
                   app->add_option("-k,--key", args->keys,
                                   "Public key (PEM) to verify the bundle beside the manifest");
                   app->add_option("-o,--output", args->out, "Output file (default: stdout)");

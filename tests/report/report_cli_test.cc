@@ -44,8 +44,13 @@ class ReportCliTest : public ::testing::Test {
   std::string manifest_;
 };
 
+// A model file about the test manifest's model.
+constexpr const char* kTestModelFile =
+    "format: 1\nmodel: {name: test-model, version: \"1\"}\nsummary_updated: 2026-01-01\n";
+
 TEST_F(ReportCliTest, WritesEachTemplate) {
-  const std::string model = std::string(DTM_SOURCE_DIR) + "/examples/model.yaml";
+  dir_.Write("model.yaml", kTestModelFile);
+  const std::string model = dir_.Path("model.yaml");
   ASSERT_EQ(Dtm("report " + Quote(manifest_) + " -t eu-ai-act -m " + Quote(model) + " -o " +
                 Quote(dir_.Path("eu.md"))),
             0);
@@ -63,8 +68,30 @@ TEST_F(ReportCliTest, WritesEachTemplate) {
   EXPECT_EQ(out.rfind("<!DOCTYPE html>", 0), 0u);
   ASSERT_EQ(Dtm("report " + Quote(manifest_), &out), 0);
   EXPECT_EQ(out.rfind("# Training data overview: test-mix 1.0\n", 0), 0u);
-  EXPECT_EQ(Leftovers({"m.dtm", "eu.md", "ab.md", "r.html", "stdout", "stderr"}),
+  EXPECT_EQ(Leftovers({"m.dtm", "model.yaml", "eu.md", "ab.md", "r.html", "stdout", "stderr"}),
             std::vector<std::string>{});
+}
+
+TEST_F(ReportCliTest, ForAModelTheManifestNames) {
+  std::string out, err;
+  ASSERT_EQ(Dtm("report " + Quote(manifest_) + " -t ab2013 --for test-model", &out), 0);
+  EXPECT_NE(out.find("the generative AI system test-model 1"), std::string::npos);
+  // An older summary is reported, not refused.
+  dir_.Write("old.yaml", "format: 1\nmodel: {name: test-model}\nsummary_updated: 2025-06-01\n");
+  ASSERT_EQ(Dtm("report " + Quote(manifest_) + " -t eu-ai-act -m " + Quote(dir_.Path("old.yaml")),
+                &out, &err),
+            0);
+  EXPECT_NE(err.find("dtm report: warning: the summary's date of last update, 2025-06-01, is "
+                     "before the manifest was created, 2026-01-01"),
+            std::string::npos)
+      << err;
+  EXPECT_EQ(Dtm("check " + Quote(manifest_) + " --for nope -p " +
+                    Quote(std::string(DTM_SOURCE_DIR) + "/examples/policy.yaml"),
+                &out, &err),
+            2);
+  EXPECT_NE(err.find("the manifest names no model 'nope'; it names 'test-model'"),
+            std::string::npos)
+      << err;
 }
 
 TEST_F(ReportCliTest, BadInputsExitTwoAndWriteNothing) {
@@ -80,6 +107,11 @@ TEST_F(ReportCliTest, BadInputsExitTwoAndWriteNothing) {
       {"report " + Quote(manifest_) + " -t eu-ai-act -m " + Quote(dir_.Path("bad-model.yaml")),
        "bad-model.yaml:3:19: placed_on_market: "},
       {"report " + Quote(manifest_) + " -k " + Quote(manifest_), ""},
+      {"report " + Quote(manifest_) + " --for acme-7b",
+       "the manifest names no model 'acme-7b'; it names 'test-model'"},
+      {"report " + Quote(manifest_) + " -t eu-ai-act -m " +
+           Quote(std::string(DTM_SOURCE_DIR) + "/examples/model.yaml"),
+       "the manifest names no model 'acme-7b'"},
   };
   for (const auto& [args, message] : cases) {
     std::string err;
@@ -150,6 +182,11 @@ TEST_F(ReportCliTest, CheckExitCodes) {
   EXPECT_EQ(Dtm("check " + Quote(manifest_) + " --policy " + Quote(dir_.Path("clean.yaml")), &out),
             0);
   EXPECT_EQ(out, "policy clean: no violations; 10 sources checked\n");
+  EXPECT_EQ(
+      Dtm("check " + Quote(manifest_) + " --for test-model -p " + Quote(dir_.Path("clean.yaml")),
+          &out),
+      0);
+  EXPECT_EQ(out, "policy clean: no violations; 10 sources checked, those used for test-model\n");
   EXPECT_EQ(Dtm("check " + Quote(manifest_) + " -p " + Quote(dir_.Path("strict.yaml")), &out), 1);
   EXPECT_EQ(out,
             "crawl: disallowed_acquisitions: acquisition method crawled is not allowed\n"

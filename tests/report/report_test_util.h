@@ -19,7 +19,10 @@ namespace dtm::test {
 inline constexpr const char* kCommonSource = R"pb(
   description: "A source of the test manifest."
   urls: "https://data.example/source"
-  content_types: "text/plain"
+  content_types: "plain text documents"
+  media_types: "text/plain"
+  models: "test-model"
+  roles: DEVELOPMENT_ROLE_PRE_TRAINING
   languages: "en"
   counts { documents: 100 }
   intended_purpose: "Teach the model things."
@@ -44,7 +47,12 @@ inline constexpr const char* kCommonSource = R"pb(
     contains_aggregate_consumer_information: ANSWER_NO
   }
   processing { purpose: PROCESSING_PURPOSE_DEDUPLICATION description: "Exact duplicates removed." }
-  opt_out_policy { illegal_content_removed: ANSWER_YES illegal_content_measures: "Hash lists." }
+  opt_out_policy {
+    illegal_content_removed: ANSWER_YES
+    illegal_content_measures: "Hash lists."
+    measures_by: OPT_OUT_MEASURES_BY_THIRD_PARTY
+    description: "The supplier honours robots.txt."
+  }
 )pb";
 
 inline v1::Source RichSource(const std::string& id, const std::string& specific) {
@@ -84,6 +92,7 @@ inline std::vector<v1::Source> RichSources() {
           }
           top_domains { domain: "big.example" bytes: 900 documents: 9 }
           top_domains { domain: "small.example" bytes: 100 documents: 1 }
+          domain_count: 20
         }
         opt_outs {
           mechanism: OPT_OUT_MECHANISM_ROBOTS_TXT
@@ -95,6 +104,7 @@ inline std::vector<v1::Source> RichSources() {
         opt_out_policy {
           honoured: [ OPT_OUT_MECHANISM_ROBOTS_TXT, OPT_OUT_MECHANISM_TDMREP ]
           description: "robots.txt and TDMRep are obeyed."
+          measures_by: OPT_OUT_MEASURES_BY_PUBLISHER
         })pb"),
       RichSource("images", R"pb(modality: MODALITY_IMAGE
                                 counts { images: 1000000 }
@@ -164,6 +174,8 @@ inline v1::ModelFile RichModelFile() {
         summary_version: "1.1"
         summary_updated { seconds: 1767225600 }
         previous_summaries { version: "1.0" url: "https://lab.example/summary-1.0" }
+        code_of_practice_signed: ANSWER_YES
+        sme: ANSWER_NO
       )pb",
       &m));
   return m;

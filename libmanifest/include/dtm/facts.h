@@ -30,18 +30,21 @@ struct SourceFacts {
   uint64_t document_bytes = 0;
   uint64_t documents_skipped = 0;
   // Bytes and documents per registrable domain of the documents' URLs
-  // (spec/documents.md, "Domains"), most bytes first, at most
-  // kMaxMeasuredDomainsPerSource.
+  // (spec/documents.md, "Domains"), most bytes first, then most documents,
+  // then by domain.
   std::vector<v1::DomainShare> measured_domains;
-  // True when there were more domains than kept (the counts of the kept
-  // ones are still exact unless `domains_capped`).
-  bool domains_truncated = false;
 };
 
-inline constexpr size_t kMaxMeasuredDomainsPerSource = 100;
-// Distinct domains counted while a manifest is read, over all sources; the
-// documents of further domains are counted under none (domains_capped).
+// (source, domain) pairs counted while a manifest is read, over all sources;
+// the documents of further pairs are counted under none (domains_capped).
 inline constexpr size_t kMaxDistinctDomains = 1000000;
+
+// The model a ManifestFacts was narrowed to (FactsForModel).
+struct ModelScope {
+  std::string model;                  // a Header.models name
+  std::vector<std::string> left_out;  // ids of the sources used only for other models
+  std::vector<std::string> unstated;  // ids of the sources that do not say (kept)
+};
 
 // What the reports and policy checks read from a manifest: the header and
 // every source, but no file entries. Memory grows with sources, not files.
@@ -57,7 +60,18 @@ struct ManifestFacts {
   // the header's totals are the signed ones.
   bool public_view = false;
   Sha256Digest full_manifest_sha256{};  // a public view: the full manifest it names
+  // Set when the facts were narrowed to one model's sources.
+  std::optional<ModelScope> scope;
 };
+
+// True when `source` was used for `model`: its `models` names it, or is empty
+// (it does not say; spec/schema.md, "Scope and roles").
+bool SourceUsedFor(const v1::Source& source, std::string_view model);
+
+// Narrows `facts` to the sources used for `model` (SourceUsedFor) and records
+// the scope; the header is unchanged. kInvalidArgument when the header names
+// no model `model` ("the manifest names no model 'x'; it names 'a', 'b'").
+StatusOr<ManifestFacts> FactsForModel(ManifestFacts facts, std::string_view model);
 
 // Reads the manifest at `path` once, checking its framing and footer as the
 // reader does. Errors name the file and the record (kCorruption etc.).

@@ -27,6 +27,14 @@ inline constexpr uint64_t kDefaultMaxSourceBytes = 64u << 20;
 // saying what is wrong (the message does not repeat the id).
 Status ValidateSourceId(std::string_view id);
 
+// True when `text` has the syntax of an IANA media type (RFC 6838): a
+// registered top-level type ("application", "audio", "font", "haptics",
+// "image", "message", "model", "multipart", "text", "video", "example"), "/",
+// and a subtype of RFC 6838 restricted-name characters, with no parameters.
+// Source.media_types holds these; Source.content_types holds the kinds of
+// content in words (spec/schema.md, "Content types and media types").
+bool IsMediaType(std::string_view text);
+
 // OK when `path` is a relative POSIX path as FileEntry.path requires: 1 to 4096
 // bytes of valid UTF-8; no NUL, no other control character (U+0001..U+001F,
 // U+007F) and no backslash; segments separated by single "/", none empty, "."

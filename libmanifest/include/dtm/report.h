@@ -59,11 +59,27 @@ struct ReportOptions {
   SignatureStatus signature;
   // The generator named in the report, e.g. "dtm 0.1.0".
   std::string generator = "dtm";
+  // The model the report is for (dtm report --for), one of Header.models;
+  // empty: the model file's model, if any (see ReportFacts).
+  std::string for_model;
 };
 
-// Writes the report. Text from the manifest and the model file is escaped for
-// the output format, so no input can inject markup or script. Fails only with
-// kIOError when `out` fails.
+// The facts a report of `options` is about (spec/report.md, "Scope"): narrowed
+// by FactsForModel to options.for_model, else to the model file's model,
+// else, when the header names exactly one model, to that one; unchanged when
+// the header names no model or (no model given) several. kInvalidArgument for
+// a model the header does not name, or a for_model other than the model
+// file's model.
+StatusOr<ManifestFacts> ReportFacts(ManifestFacts facts, const ReportOptions& options);
+
+// Warnings about the inputs of a report that do not stop it, one sentence
+// each; the report shows them too. Today: a summary whose date of last update
+// (ModelFile.summary_updated) is before the manifest's creation.
+std::vector<std::string> ReportWarnings(const ManifestFacts& facts, const ReportOptions& options);
+
+// Writes the report of `facts` (as ReportFacts gives them). Text from the
+// manifest and the model file is escaped for the output format, so no input
+// can inject markup or script. Fails only with kIOError when `out` fails.
 Status WriteReport(const ManifestFacts& facts, const ReportOptions& options, std::ostream& out);
 
 // ---- Comparing two versions (dtm diff --format html)

@@ -141,7 +141,7 @@ Status SpecLoader::LoadSources(const YamlNode& node, BuildSpec* spec) {
       return rules_.Fail(FieldPath(path, "documents"),
                          "belongs in the source's data block (data.documents)");
     }
-    DTM_RETURN_IF_ERROR(rules_.CheckSource(&source.source, path));
+    DTM_RETURN_IF_ERROR(rules_.CheckSource(&source.source, spec->header, path));
     const std::string id_path = FieldPath(path, "id");
     const YamlMark id_mark = rules_.Where(id_path);
     const std::string id_location = YamlLocation(yaml_.file(), id_mark);

@@ -1,8 +1,11 @@
 // The validation rules of spec/spec-file.md, "Validation".
 #include "buildspec/rules.h"
 
+#include <algorithm>
+#include <set>
 #include <vector>
 
+#include "base/text.h"
 #include "dtm/records.h"
 #include "dtm/spdx.h"
 
@@ -125,7 +128,8 @@ Status SpecRules::CheckPreviousFromManifest(const v1::PreviousVersion&) const {
   return Status::Ok();
 }
 
-Status SpecRules::CheckSource(v1::Source* source, const std::string& path) const {
+Status SpecRules::CheckSource(v1::Source* source, const v1::Header& header,
+                              const std::string& path) const {
   const std::string id_path = FieldPath(path, "id");
   DTM_RETURN_IF_ERROR(Require(!source->id().empty(), id_path));
   if (Status s = ValidateSourceId(source->id()); !s.ok()) {
@@ -137,6 +141,7 @@ Status SpecRules::CheckSource(v1::Source* source, const std::string& path) const
   DTM_RETURN_IF_ERROR(CheckLicenseOf(source, FieldPath(path, "license")));
   DTM_RETURN_IF_ERROR(CheckProvenance(*source, path));
   DTM_RETURN_IF_ERROR(CheckCounts(source->counts(), FieldPath(path, "counts")));
+  DTM_RETURN_IF_ERROR(CheckUse(*source, header, path));
   return CheckPresentMessages(*source, path);
 }
 
@@ -180,6 +185,56 @@ Status SpecRules::CheckProvenance(const v1::Source& source, const std::string& p
   if (provenance.has_collection_start() && provenance.has_collection_end() &&
       Before(provenance.collection_end(), provenance.collection_start())) {
     return Fail(end_path, "is before collection_start");
+  }
+  return Status::Ok();
+}
+
+Status SpecRules::CheckUse(const v1::Source& source, const v1::Header& header,
+                           const std::string& path) const {
+  std::set<std::string> seen;
+  for (int i = 0; i < source.models_size(); ++i) {
+    const std::string& name = source.models(i);
+    const std::string at = ElementPath(FieldPath(path, "models"), i);
+    const bool named = std::any_of(header.models().begin(), header.models().end(),
+                                   [&](const v1::ModelRef& m) { return m.name() == name; });
+    if (!named) {
+      std::string names;
+      for (const v1::ModelRef& m : header.models()) {
+        names += (names.empty() ? ": " : ", ") + QuoteForMessage(m.name());
+      }
+      return Fail(at, QuoteForMessage(name) + " is not among the models the spec names" +
+                          (names.empty() ? " (it names none)" : names));
+    }
+    if (!seen.insert(name).second) return Fail(at, QuoteForMessage(name) + " is listed twice");
+  }
+  std::set<int> roles;
+  for (int i = 0; i < source.roles_size(); ++i) {
+    const std::string at = ElementPath(FieldPath(path, "roles"), i);
+    if (source.roles(i) == v1::DEVELOPMENT_ROLE_UNSPECIFIED) return Fail(at, "is unspecified");
+    if (!roles.insert(source.roles(i)).second) return Fail(at, "is listed twice");
+  }
+  for (int i = 0; i < source.processing_size(); ++i) {
+    if (source.processing(i).purpose() == v1::PROCESSING_PURPOSE_NONE &&
+        source.processing_size() > 1) {
+      return Fail(FieldPath(ElementPath(FieldPath(path, "processing"), i), "purpose"),
+                  "'none' says the data was used as obtained, so it must be the only step");
+    }
+  }
+  for (int i = 0; i < source.content_types_size(); ++i) {
+    if (IsMediaType(source.content_types(i))) {
+      return Fail(ElementPath(FieldPath(path, "content_types"), i),
+                  QuoteForMessage(source.content_types(i)) +
+                      " is a media type (a file format); list it under media_types, and say "
+                      "here what kind of content it is (\"news articles\")");
+    }
+  }
+  for (int i = 0; i < source.media_types_size(); ++i) {
+    if (!IsMediaType(source.media_types(i))) {
+      return Fail(ElementPath(FieldPath(path, "media_types"), i),
+                  QuoteForMessage(source.media_types(i)) +
+                      " is not a media type such as \"text/html\"; kinds of content in words go "
+                      "under content_types");
+    }
   }
   return Status::Ok();
 }

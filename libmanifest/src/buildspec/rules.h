@@ -30,9 +30,10 @@ class SpecRules {
   Status CheckExplicitPrevious(const v1::PreviousVersion& previous) const;
   // `previous` with `manifest`: none of the fields read from that manifest.
   Status CheckPreviousFromManifest(const v1::PreviousVersion& previous) const;
-  // Every rule of one source at `path` ("sources[2]"). On success
-  // source->license().use_class() holds the resolved use class.
-  Status CheckSource(v1::Source* source, const std::string& path) const;
+  // Every rule of one source at `path` ("sources[2]"), whose manifest has
+  // `header`. On success source->license().use_class() holds the resolved use
+  // class.
+  Status CheckSource(v1::Source* source, const v1::Header& header, const std::string& path) const;
 
  private:
   // `set`, or "missing" / "must not be empty" at `path`.
@@ -43,6 +44,10 @@ class SpecRules {
   Status CheckLicenseOf(v1::Source* source, const std::string& path) const;
   Status CheckProvenance(const v1::Source& source, const std::string& path) const;
   Status CheckCounts(const v1::Counts& counts, const std::string& path) const;
+  // models (names of header.models, once each), roles (once each), processing
+  // (`none` alone), content_types (no media types) and media_types (only).
+  Status CheckUse(const v1::Source& source, const v1::Header& header,
+                  const std::string& path) const;
 
   const YamlToProto& yaml_;
 };

@@ -1,6 +1,7 @@
 // Reading the facts of a manifest for reports and policy checks.
 #include <algorithm>
 
+#include "base/text.h"
 #include "container/integrity.h"
 #include "dtm/container.h"
 #include "dtm/documents.h"
@@ -45,10 +46,7 @@ void DomainTally::Finish(ManifestFacts* facts) {
       if (a.documents() != b.documents()) return a.documents() > b.documents();
       return a.domain() < b.domain();
     });
-    SourceFacts& s = facts->sources[i];
-    s.domains_truncated = shares.size() > kMaxMeasuredDomainsPerSource;
-    if (s.domains_truncated) shares.resize(kMaxMeasuredDomainsPerSource);
-    s.measured_domains = std::move(shares);
+    facts->sources[i].measured_domains = std::move(shares);
   }
   by_source_.clear();
 }
@@ -99,6 +97,39 @@ Status AddRecordToFacts(const v1::Record& record, uint64_t index, ManifestFacts*
     if (domains != nullptr) domains->Add(i, d.url(), d.size());
   }
   return Status::Ok();  // an unknown kind: readers ignore it
+}
+
+bool SourceUsedFor(const v1::Source& source, std::string_view model) {
+  return source.models().empty() ||
+         std::find(source.models().begin(), source.models().end(), model) != source.models().end();
+}
+
+StatusOr<ManifestFacts> FactsForModel(ManifestFacts facts, std::string_view model) {
+  const auto& models = facts.header.models();
+  if (std::none_of(models.begin(), models.end(),
+                   [&](const v1::ModelRef& m) { return m.name() == model; })) {
+    std::string names;
+    for (const v1::ModelRef& m : models) {
+      names += (names.empty() ? "" : ", ") + internal::QuoteForMessage(m.name());
+    }
+    return Status::InvalidArgument(facts.name + ": the manifest names no model " +
+                                   internal::QuoteForMessage(model) + "; it names " +
+                                   (names.empty() ? "none" : names));
+  }
+  ModelScope scope;
+  scope.model = std::string(model);
+  std::vector<SourceFacts> kept;
+  for (SourceFacts& s : facts.sources) {
+    if (!SourceUsedFor(s.source, model)) {
+      scope.left_out.push_back(s.source.id());
+      continue;
+    }
+    if (s.source.models().empty()) scope.unstated.push_back(s.source.id());
+    kept.push_back(std::move(s));
+  }
+  facts.sources = std::move(kept);
+  facts.scope = std::move(scope);
+  return facts;
 }
 
 StatusOr<ManifestFacts> ReadManifestFacts(const std::string& path) {

@@ -246,7 +246,15 @@ size_t WritePolicyReport(const v1::Policy& policy, const ManifestFacts& facts,
     out << (header ? (sources.empty() ? "the header" : " and the header") : "");
   }
   if (exempted) out << " (" << exempted << " exempted)";
-  out << "; " << plural(facts.sources.size(), "source", "sources") << " checked\n";
+  out << "; " << plural(facts.sources.size(), "source", "sources") << " checked";
+  if (facts.scope) {
+    out << ", those used for " << facts.scope->model;
+    if (!facts.scope->left_out.empty()) {
+      out << " (" << plural(facts.scope->left_out.size(), "source", "sources")
+          << " used only for other models left out)";
+    }
+  }
+  out << "\n";
   return counted;
 }
 

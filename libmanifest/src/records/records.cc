@@ -4,6 +4,7 @@
 #include "base/text.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <map>
 
@@ -65,6 +66,28 @@ Status ValidateSourceId(std::string_view id) {
     }
   }
   return Status::Ok();
+}
+
+bool IsMediaType(std::string_view text) {
+  const size_t slash = text.find('/');
+  if (slash == std::string_view::npos) return false;
+  static constexpr std::string_view kTopLevel[] = {"application", "audio", "example", "font",
+                                                   "haptics",     "image", "message", "model",
+                                                   "multipart",   "text",  "video"};
+  std::string type(text.substr(0, slash));
+  for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (std::find(std::begin(kTopLevel), std::end(kTopLevel), type) == std::end(kTopLevel)) {
+    return false;
+  }
+  const std::string_view subtype = text.substr(slash + 1);
+  if (subtype.empty() || subtype.size() > 127) return false;
+  for (size_t i = 0; i < subtype.size(); ++i) {
+    const char c = subtype[i];
+    const bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    if (alnum) continue;
+    if (i == 0 || std::string_view("!#$&-^_.+").find(c) == std::string_view::npos) return false;
+  }
+  return true;
 }
 
 Status ValidateRelativePath(std::string_view path) {

@@ -116,9 +116,10 @@ void Item3DataPoints(Document* doc, const SourceList& sources) {
 }
 
 void Item4Types(Document* doc, const SourceList& sources) {
-  std::vector<std::string> types, labels, tasks;
+  std::vector<std::string> types, formats, labels, tasks;
   for (const SourceFacts* s : sources) {
-    for (const auto& t : s->source.content_types()) AddUnique(&types, t);
+    for (const auto& t : ContentKinds(s->source)) AddUnique(&types, t);
+    for (const auto& t : MediaTypes(s->source)) AddUnique(&formats, t);
     for (const auto& t : s->source.label_types()) AddUnique(&labels, t);
     for (const auto& t : s->source.task_categories()) AddUnique(&tasks, t);
   }
@@ -126,9 +127,10 @@ void Item4Types(Document* doc, const SourceList& sources) {
   if (!types.empty()) parts.push_back("content: " + Join(types));
   parts.push_back(labels.empty() ? "no label types stated" : "label types: " + Join(labels));
   if (!tasks.empty()) parts.push_back("task categories: " + Join(tasks));
+  if (!formats.empty()) parts.push_back("file formats: " + Join(formats));
   AddItemWithGaps(doc, "4. Types of data points", Text(Join(parts, "; ")),
-                  Lacking(sources, [](const v1::Source& s) { return !s.content_types().empty(); }),
-                  "content_types");
+                  Lacking(sources, [](const v1::Source& s) { return !ContentKinds(s).empty(); }),
+                  "kinds of content (content_types in words)");
 }
 
 void Item5Rights(Document* doc, const SourceList& sources) {
@@ -160,12 +162,18 @@ void Item5Rights(Document* doc, const SourceList& sources) {
       "license.rights");
 }
 
-void Item6Licensed(Document* doc, const SourceList& sources) {
-  std::vector<std::string> licensed, purchased;
+// "Purchased or licensed" is read as: obtained under a licence agreed with,
+// or bought from, the rights holder or a data vendor. Data under a public
+// licence offered to everyone is not counted, and the reading is stated.
+void Item6Licensed(Document* doc, const SourceList& sources, bool total) {
+  std::vector<std::string> licensed, purchased, public_licence;
   for (const SourceFacts* s : sources) {
     const int m = s->source.provenance().acquisition();
     if (m == v1::ACQUISITION_METHOD_LICENSED) licensed.push_back(s->source.id());
     if (m == v1::ACQUISITION_METHOD_PURCHASED) purchased.push_back(s->source.id());
+    if (m == v1::ACQUISITION_METHOD_PUBLIC_DATASET) {
+      public_licence.push_back(s->source.id() + " (" + s->source.license().expression() + ")");
+    }
   }
   std::string value = licensed.empty() && purchased.empty() ? "no" : "yes";
   if (!licensed.empty()) value += "; licensed: " + IdList(licensed);
@@ -175,6 +183,17 @@ void Item6Licensed(Document* doc, const SourceList& sources) {
              EnumName(v1::AcquisitionMethod_descriptor(),
                       sources[0]->source.provenance().acquisition()) +
              ")";
+  }
+  if (total) {
+    value +=
+        ". Read as: obtained under a licence agreed with, or bought from, the rights holder or a "
+        "data vendor (acquisition licensed or purchased)";
+    if (!public_licence.empty()) {
+      value +=
+          "; public datasets used under the licence they are published with are not "
+          "counted: " +
+          IdList(public_licence);
+    }
   }
   doc->AddItem("6. Purchased or licensed", value);
 }
@@ -187,7 +206,9 @@ void Item9Processing(Document* doc, const SourceList& sources, bool total) {
     for (const v1::ProcessingStep& step : s->source.processing()) {
       AddUnique(&by_purpose[step.purpose()], s->source.id());
       if (total) continue;
-      std::string line = EnumName(v1::ProcessingPurpose_descriptor(), step.purpose());
+      std::string line = step.purpose() == v1::PROCESSING_PURPOSE_NONE
+                             ? std::string("none: used as obtained")
+                             : EnumName(v1::ProcessingPurpose_descriptor(), step.purpose());
       if (!step.description().empty()) line += ": " + step.description();
       std::vector<std::string> how = {Join({step.tool().name(), step.tool().version()}, " ")};
       if (HasTime(step.performed_at())) how.push_back(FormatDate(step.performed_at()));
@@ -197,8 +218,10 @@ void Item9Processing(Document* doc, const SourceList& sources, bool total) {
   }
   if (total) {
     for (const auto& [purpose, ids] : by_purpose) {
-      lines.push_back(
-          Text(EnumName(v1::ProcessingPurpose_descriptor(), purpose) + ": " + IdList(ids)));
+      lines.push_back(Text((purpose == v1::PROCESSING_PURPOSE_NONE
+                                ? std::string("none (used as obtained)")
+                                : EnumName(v1::ProcessingPurpose_descriptor(), purpose)) +
+                           ": " + IdList(ids)));
     }
   }
   if (!lines.empty()) {
@@ -206,7 +229,7 @@ void Item9Processing(Document* doc, const SourceList& sources, bool total) {
   }
   AddItemWithGaps(doc, label, {},
                   Lacking(sources, [](const v1::Source& s) { return !s.processing().empty(); }),
-                  "processing steps (the manifest cannot say \"none\")");
+                  "processing steps (or the step 'none')");
 }
 
 void Item10Period(Document* doc, const SourceList& sources) {
@@ -255,24 +278,68 @@ void Item11FirstUsed(Document* doc, const SourceList& sources) {
       "first_used");
 }
 
+// Item 12 asks whether the system "used or continuously uses" synthetic data
+// generation: a source still being generated is "continuously".
 void Item12Synthetic(Document* doc, const SourceList& sources) {
-  std::vector<std::string> generated;
+  std::vector<std::string> continuing, finished, unstated;
   for (const SourceFacts* s : sources) {
     if (s->source.provenance().acquisition() != v1::ACQUISITION_METHOD_GENERATED_BY_MODEL) continue;
     const v1::Generation& g = s->source.generation();
-    generated.push_back(s->source.id() + " by " + Join({g.model(), g.model_version()}, " "));
+    const v1::Provenance& p = s->source.provenance();
+    const std::string by = s->source.id() + " by " + Join({g.model(), g.model_version()}, " ");
+    if (p.collection_ongoing()) {
+      continuing.push_back(by + ", generation ongoing");
+    } else if (HasTime(p.collection_end())) {
+      finished.push_back(by + ", generated " + PeriodText(p));
+    } else {
+      unstated.push_back(by);
+      doc->NoteGap("12. Synthetic data generation used",
+                   "whether generation continues (collection_end or collection_ongoing) is not "
+                   "stated for " +
+                       s->source.id());
+    }
   }
-  doc->AddItem("12. Synthetic data generation used",
-               generated.empty() ? "no" : "yes: " + Join(generated, "; "));
+  std::vector<std::string> parts;
+  if (!continuing.empty()) parts.push_back("yes, continuously: " + Join(continuing, "; "));
+  if (!finished.empty()) parts.push_back("yes, not continuously: " + Join(finished, "; "));
+  if (!unstated.empty()) {
+    parts.push_back("yes; whether it continues is not stated: " + Join(unstated, "; "));
+  }
+  doc->AddItem("12. Synthetic data generation used", parts.empty() ? "no" : Join(parts, ". "));
+}
+
+// Not one of the twelve items: the stages of development each dataset was
+// used in, since section 3110 counts testing, validating and fine-tuning as
+// training.
+void RolesItem(Document* doc, const SourceList& sources, bool total) {
+  const std::string label = "Used in development as";
+  if (!total) {
+    const std::string roles = RoleList(sources[0]->source);
+    doc->AddItem(label, roles.empty() ? "not stated" : roles);
+    return;
+  }
+  std::map<int, std::vector<std::string>> by_role;
+  std::vector<std::string> unstated;
+  for (const SourceFacts* s : sources) {
+    if (s->source.roles().empty()) unstated.push_back(s->source.id());
+    for (int role : s->source.roles()) by_role[role].push_back(s->source.id());
+  }
+  std::vector<Inline> lines;
+  for (const auto& [role, ids] : by_role) {
+    lines.push_back(Text(EnumName(v1::DevelopmentRole_descriptor(), role) + ": " + IdList(ids)));
+  }
+  if (!unstated.empty()) lines.push_back(Text("not stated: " + IdList(unstated)));
+  doc->AddItem(label, {}, std::move(lines));
 }
 
 void AddItems(Document* doc, const ManifestFacts& facts, const SourceList& sources, bool total) {
+  RolesItem(doc, sources, total);
   Item1Owners(doc, sources);
   Item2Purpose(doc, facts, sources, total);
   Item3DataPoints(doc, sources);
   Item4Types(doc, sources);
   Item5Rights(doc, sources);
-  Item6Licensed(doc, sources);
+  Item6Licensed(doc, sources, total);
   AddAnswerItem(
       doc, "7. Includes personal information", sources,
       [](const v1::Source& s) { return s.personal_data().contains_personal_information(); },
@@ -295,15 +362,24 @@ Document BuildAb2013(const ManifestFacts& facts, const std::string& generator) {
   Document doc;
   const v1::Header& h = facts.header;
   doc.title = "Training data documentation (California Civil Code 3111)";
+  std::string system;
+  if (facts.scope) {
+    system = "the generative AI system " + ModelLabel(facts, facts.scope->model);
+  } else {
+    std::vector<std::string> models;
+    for (const v1::ModelRef& m : h.models()) models.push_back(Join({m.name(), m.version()}, " "));
+    system = models.empty() ? "the system (not named: the manifest names no model)"
+                            : "the systems " + Join(models);
+  }
   doc.AddParagraph(
-      Text("High-level summary of the datasets used to train the system, as AB 2013 "
-           "requires, made from the training-data manifest " +
-           h.dataset().name() + " " + h.dataset().version() + " of " + h.publisher().name() + ": " +
-           std::to_string(facts.sources.size()) + " datasets."));
-  std::vector<std::string> models;
-  for (const v1::ModelRef& m : h.models()) models.push_back(Join({m.name(), m.version()}, " "));
-  if (!models.empty()) doc.AddItem("Models trained on this data", Join(models));
+      Text("High-level summary of the datasets used to develop " + system +
+           ", as AB 2013 requires, made from the training-data manifest " + h.dataset().name() +
+           " " + h.dataset().version() + " of " + h.publisher().name() + ": " +
+           std::to_string(facts.sources.size()) +
+           " datasets. Training here includes testing, validating and fine-tuning (Civil Code "
+           "3110), so datasets used only to validate or test are covered too."));
   doc.Add(GapCount{});
+  AddScope(&doc, facts, "the system");
   const SourceList all = Select(facts, [](const v1::Source&) { return true; });
   doc.AddHeading(2, "All datasets");
   AddItems(&doc, facts, all, true);

@@ -7,7 +7,6 @@
 #include "report/eu.h"
 
 namespace dtm::internal {
-namespace {
 
 void ModelGap(Document* doc, const v1::ModelFile* model, const std::string& label,
               const std::string& field) {
@@ -15,12 +14,16 @@ void ModelGap(Document* doc, const v1::ModelFile* model, const std::string& labe
                            : "no model file was given (dtm report --model)");
 }
 
+namespace {
+
 std::string ModelName(const v1::ModelRef& m) {
   return m.version().empty() ? m.name() : m.name() + " " + m.version();
 }
 
-void AddSummaryVersion(Document* doc, const v1::ModelFile* model) {
+void AddSummaryVersion(Document* doc, const v1::ModelFile* model,
+                       const std::vector<std::string>& warnings) {
   doc->AddHeading(2, "Summary version");
+  for (const std::string& w : warnings) doc->AddParagraph(Text("Notice: " + w + "."));
   if (model && !model->summary_version().empty()) {
     doc->AddItem("Version of this summary", model->summary_version());
   } else {
@@ -182,22 +185,42 @@ Inline SizeCell(Document* doc, const ModalityRow& row) {
   return Text(HumanBytes(bytes) + " in files (the template has no size bins for other data)");
 }
 
+// The latest date of acquisition over every source, ongoing ones included: a
+// source still being collected was acquired up to the manifest's creation at
+// most, and at least up to its start.
 void AddAcquisitionDates(Document* doc, const ManifestFacts& facts, const v1::ModelFile* model) {
   const SourceList all = Select(facts, [](const v1::Source&) { return true; });
-  int64_t latest = 0;
+  int64_t latest_end = 0, latest_start_ongoing = 0;
   std::vector<std::string> ongoing;
   for (const SourceFacts* s : all) {
     const v1::Provenance& p = s->source.provenance();
-    if (p.collection_ongoing()) ongoing.push_back(s->source.id());
-    if (HasTime(p.collection_end())) latest = std::max(latest, p.collection_end().seconds());
+    if (p.collection_ongoing()) {
+      ongoing.push_back(s->source.id() + (HasTime(p.collection_start())
+                                              ? " (since " + FormatDate(p.collection_start()) + ")"
+                                              : ""));
+      latest_start_ongoing = std::max(latest_start_ongoing, p.collection_start().seconds());
+    } else if (HasTime(p.collection_end())) {
+      latest_end = std::max(latest_end, p.collection_end().seconds());
+    }
   }
   auto lacking = Lacking(all, [](const v1::Source& s) {
     return s.provenance().collection_ongoing() || HasTime(s.provenance().collection_end());
   });
-  std::string value = latest ? FormatDate(latest) + " (latest end of collection)" : "";
-  if (!ongoing.empty()) {
-    value +=
-        (value.empty() ? "" : "; ") + std::string("collection is ongoing for ") + IdList(ongoing);
+  std::string value;
+  if (ongoing.empty()) {
+    if (latest_end) value = FormatDate(latest_end) + " (the latest end of collection)";
+  } else {
+    const int64_t at_least = std::max(latest_end, latest_start_ongoing);
+    const bool created = HasTime(facts.header.created());
+    value =
+        (created ? "between " + FormatDate(at_least) + " and " + FormatDate(facts.header.created())
+                 : FormatDate(at_least) + " or later") +
+        ": collection is ongoing for " + IdList(ongoing) +
+        (created ? ", and the manifest, created " + FormatDate(facts.header.created()) +
+                       ", lists what was acquired by then"
+                 : "") +
+        (latest_end ? "; the latest end of a finished collection is " + FormatDate(latest_end)
+                    : "");
   }
   AddItemWithGaps(doc, "Latest date of data acquisition", Text(value), lacking,
                   "end of collection (or that it is ongoing)");
@@ -234,14 +257,14 @@ void AddModalities(Document* doc, const ManifestFacts& facts, const v1::ModelFil
     }
     std::vector<std::string> types;
     for (const SourceFacts* s : row.sources) {
-      for (const std::string& t : s->source.content_types()) AddUnique(&types, t);
+      for (const std::string& t : ContentKinds(s->source)) AddUnique(&types, t);
     }
     auto lacking =
-        Lacking(row.sources, [](const v1::Source& s) { return !s.content_types().empty(); });
+        Lacking(row.sources, [](const v1::Source& s) { return !ContentKinds(s).empty(); });
     std::string types_text = Join(types);
     if (!lacking.empty()) {
       doc->NoteGap(std::string("Types of content (") + row.name + ")",
-                   "content types not stated for: " + IdList(lacking));
+                   "kinds of content (content_types in words) not stated for: " + IdList(lacking));
       types_text += (types_text.empty() ? "Gap: " : "; gap: ") + std::string("not stated for ") +
                     IdList(lacking);
     }
@@ -249,8 +272,10 @@ void AddModalities(Document* doc, const ManifestFacts& facts, const v1::ModelFil
   }
   doc->Add(std::move(table));
   doc->AddParagraph(
-      Text("Text includes source code. Sizes are the sums of the counts the manifest's sources "
-           "declare; the bins are those of the template."));
+      Text("The template's modalities have no code of its own: sources of modality code are "
+           "reported as text. Sizes are the sums of the counts the manifest's sources declare; "
+           "the bins are those of the template. Types of content are the kinds the sources "
+           "name; their file formats (media types) are not asked for and not shown."));
   AddAcquisitionDates(doc, facts, model);
 }
 
@@ -271,14 +296,14 @@ std::string EuModality(int modality) {
   return "other";
 }
 
-Document BuildEuAiAct(const ManifestFacts& facts, const v1::ModelFile* model,
-                      const std::string& generator) {
+Document BuildEuAiAct(const ManifestFacts& facts, const ReportOptions& options) {
+  const v1::ModelFile* model = options.model;
   Document doc;
   doc.title = "Public summary of training content";
   Inline intro = Text("Summary of the content used to train ");
-  intro.push_back(Span{model && !model->model().name().empty()
-                           ? ModelName(model->model())
-                           : "the model (not named: no model file)",
+  intro.push_back(Span{model && !model->model().name().empty() ? ModelName(model->model())
+                       : facts.scope ? ModelLabel(facts, facts.scope->model)
+                                     : "the model (not named: no model file)",
                        "", true});
   Append(&intro,
          Text(", after the template of the AI Office for Article 53(1)(d) of the EU AI "
@@ -286,14 +311,32 @@ Document BuildEuAiAct(const ManifestFacts& facts, const v1::ModelFile* model,
               facts.header.dataset().name() + " " + facts.header.dataset().version() + "."));
   doc.AddParagraph(std::move(intro));
   doc.Add(GapCount{});
-  AddSummaryVersion(&doc, model);
+  AddScope(&doc, facts, "the model");
+  // Training content only: data used only to validate, test or evaluate is
+  // not trained on.
+  ManifestFacts training = facts;
+  training.sources.clear();
+  std::vector<std::string> held_out, no_roles;
+  for (const SourceFacts& s : facts.sources) {
+    if (!TrainingContent(s.source)) {
+      held_out.push_back(s.source.id() + " (" + RoleList(s.source) + ")");
+      continue;
+    }
+    if (s.source.roles().empty()) no_roles.push_back(s.source.id());
+    training.sources.push_back(s);
+  }
+  doc.AddItem("Left out as not training content (used only to validate, test or evaluate)",
+              held_out.empty() ? "none" : IdList(held_out));
+  AddItemWithGaps(&doc, "Roles in development", {}, no_roles,
+                  "roles (counted as training content)");
+  AddSummaryVersion(&doc, model, ReportWarnings(facts, options));
   doc.AddHeading(2, "1. General information");
-  AddProvider(&doc, facts, model);
-  AddModelIdentification(&doc, facts, model);
-  AddModalities(&doc, facts, model);
-  AddEuDataSources(&doc, facts);
-  AddEuProcessing(&doc, facts, model);
-  AddProvenanceSection(&doc, facts, generator, 2);
+  AddProvider(&doc, training, model);
+  AddModelIdentification(&doc, training, model);
+  AddModalities(&doc, training, model);
+  AddEuDataSources(&doc, training, model);
+  AddEuProcessing(&doc, training, model);
+  AddProvenanceSection(&doc, facts, options.generator, 2);
   doc.Add(GapList{});
   return doc;
 }

@@ -7,9 +7,15 @@
 
 namespace dtm::internal {
 
+std::string EuModalityList(const SourceList& sources) {
+  std::vector<std::string> names;
+  for (const SourceFacts* s : sources) AddUnique(&names, EuModality(s->source.modality()));
+  return Join(names);
+}
+
 bool AddUsed(Document* doc, const std::string& question, const SourceList& sources) {
   doc->AddItem(question, sources.empty() ? "no" : "yes");
-  if (!sources.empty()) doc->AddItem("Modalities", ModalityList(sources));
+  if (!sources.empty()) doc->AddItem("Modalities", EuModalityList(sources));
   return !sources.empty();
 }
 
@@ -55,7 +61,7 @@ void AddUserData(Document* doc, const ManifestFacts& facts) {
     }
   }
   if (user.empty()) return;
-  doc->AddItem("Modalities", ModalityList(user));
+  doc->AddItem("Modalities", EuModalityList(user));
   AddSourceDescriptions(doc, "Services, products and data used", user);
   std::vector<Inline> consent;
   for (const SourceFacts* s : user) {
@@ -123,11 +129,76 @@ std::vector<Inline> StepsFor(const ManifestFacts& facts, v1::ProcessingPurpose p
   return lines;
 }
 
-void AddOptOuts(Document* doc, const ManifestFacts& facts) {
+int MeasuresBy(const v1::Source& s);
+
+// "as applicable, by third parties from which datasets have been obtained":
+// every source obtained from a third party, with the measures it states.
+void AddThirdPartyMeasures(Document* doc, const ManifestFacts& facts) {
+  const SourceList obtained = Select(
+      facts,
+      Acquired({v1::ACQUISITION_METHOD_PUBLIC_DATASET, v1::ACQUISITION_METHOD_LICENSED,
+                v1::ACQUISITION_METHOD_PURCHASED, v1::ACQUISITION_METHOD_THIRD_PARTY_PRIVATE}));
+  const std::string label = "Measures of third parties from which datasets were obtained";
+  if (obtained.empty()) {
+    doc->AddItem(label, "none: no dataset was obtained from a third party");
+    return;
+  }
+  std::vector<Inline> lines;
+  for (const SourceFacts* s : obtained) {
+    const v1::OptOutPolicy& p = s->source.opt_out_policy();
+    std::string line;
+    switch (MeasuresBy(s->source)) {
+      case v1::OPT_OUT_MEASURES_BY_THIRD_PARTY:
+        line = "measures of the party it was obtained from";
+        break;
+      case v1::OPT_OUT_MEASURES_BY_PUBLISHER:
+        line = "the provider's own measures";
+        break;
+      case v1::OPT_OUT_MEASURES_BY_NOT_APPLICABLE:
+        line = "not applicable";
+        break;
+      default:
+        continue;  // a gap, below
+    }
+    std::vector<std::string> protocols;
+    for (int m : p.honoured()) protocols.push_back(EnumName(v1::OptOutMechanism_descriptor(), m));
+    if (!protocols.empty()) line += " (honoured: " + Join(protocols) + ")";
+    if (!p.description().empty()) line += ": " + p.description();
+    lines.push_back(Text(s->source.id() + ": " + line));
+  }
+  if (!lines.empty()) doc->AddItem(label, {}, std::move(lines));
+  AddItemWithGaps(doc, label, {},
+                  Lacking(obtained,
+                          [](const v1::Source& s) {
+                            return MeasuresBy(s) != v1::OPT_OUT_MEASURES_BY_UNSPECIFIED;
+                          }),
+                  "whose opt-out measures apply (opt_out_policy.measures_by)");
+}
+
+// Whose opt-out measures a source's policy states; UNSPECIFIED for a crawled
+// source is the publisher's own (it collected the data).
+int MeasuresBy(const v1::Source& s) {
+  const int by = s.opt_out_policy().measures_by();
+  if (by == v1::OPT_OUT_MEASURES_BY_UNSPECIFIED &&
+      s.provenance().acquisition() == v1::ACQUISITION_METHOD_CRAWLED) {
+    return v1::OPT_OUT_MEASURES_BY_PUBLISHER;
+  }
+  return by;
+}
+
+void AddOptOuts(Document* doc, const ManifestFacts& facts, const v1::ModelFile* model) {
   doc->AddHeading(3,
                   "3.1 Respect of reservations of rights from the text and data mining exception");
+  const std::string cop =
+      "Signatory of the copyright chapter of the General-Purpose AI Code of Practice";
+  if (model && model->code_of_practice_signed() != v1::ANSWER_UNSPECIFIED) {
+    doc->AddItem(cop, AnswerText(model->code_of_practice_signed()));
+  } else {
+    ModelGap(doc, model, cop, "code_of_practice_signed");
+  }
   std::vector<std::string> honoured;
   for (const SourceFacts& s : facts.sources) {
+    if (MeasuresBy(s.source) != v1::OPT_OUT_MEASURES_BY_PUBLISHER) continue;
     for (int m : s.source.opt_out_policy().honoured()) {
       AddUnique(&honoured, EnumName(v1::OptOutMechanism_descriptor(), m));
     }
@@ -139,7 +210,8 @@ void AddOptOuts(Document* doc, const ManifestFacts& facts) {
       "opt-out protocols of a crawled source");
   std::vector<Inline> measures;
   for (const SourceFacts& s : facts.sources) {
-    if (!s.source.opt_out_policy().description().empty()) {
+    if (MeasuresBy(s.source) == v1::OPT_OUT_MEASURES_BY_PUBLISHER &&
+        !s.source.opt_out_policy().description().empty()) {
       measures.push_back(Text(s.source.id() + ": " + s.source.opt_out_policy().description()));
     }
   }
@@ -147,8 +219,9 @@ void AddOptOuts(Document* doc, const ManifestFacts& facts) {
     measures.push_back(std::move(step));
   }
   if (!measures.empty()) {
-    doc->AddItem("Measures", {}, std::move(measures));
+    doc->AddItem("Measures of the provider", {}, std::move(measures));
   }
+  AddThirdPartyMeasures(doc, facts);
   // What was observed, and what was done about reservations.
   uint64_t total = 0, reserved = 0;
   std::map<int, uint64_t> actions;
@@ -221,7 +294,7 @@ void AddEuUserSyntheticOther(Document* doc, const ManifestFacts& facts) {
 
 void AddEuProcessing(Document* doc, const ManifestFacts& facts, const v1::ModelFile* model) {
   doc->AddHeading(2, "3. Data processing aspects");
-  AddOptOuts(doc, facts);
+  AddOptOuts(doc, facts, model);
   AddIllegalContent(doc, facts);
   doc->AddHeading(3, "3.3 Other information");
   const std::string other = model ? model->other_information() : "";

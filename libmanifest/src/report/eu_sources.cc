@@ -36,8 +36,8 @@ void AddPublicDatasets(Document* doc, const ManifestFacts& facts) {
       link = UrlText(s->source.urls(0));
     }
     large.rows.push_back({Text(SourceLabel(s->source)), link,
-                          Text(EnumName(v1::Modality_descriptor(), s->source.modality())),
-                          Text(SizeText(*s)), Text(FormatShare(s->bytes, whole))});
+                          Text(EuModality(s->source.modality())), Text(SizeText(*s)),
+                          Text(FormatShare(s->bytes, whole))});
   }
   doc->AddItem("Large publicly available datasets (over 3% of the public data of a modality)",
                Inline{});
@@ -69,57 +69,93 @@ void AddPrivateDatasets(Document* doc, const ManifestFacts& facts) {
 
 using DomainAmounts = std::map<std::string, std::pair<uint64_t, uint64_t>>;  // bytes, documents
 
-// A table of domains, most bytes first, at most `max` rows.
-Table DomainTable(const DomainAmounts& domains, size_t max) {
+// Domains most bytes first, then most documents, then by name.
+std::vector<std::pair<std::string, std::pair<uint64_t, uint64_t>>> Ranked(
+    const DomainAmounts& domains) {
   std::vector<std::pair<std::string, std::pair<uint64_t, uint64_t>>> sorted(domains.begin(),
                                                                             domains.end());
   std::stable_sort(sorted.begin(), sorted.end(),
                    [](const auto& a, const auto& b) { return a.second > b.second; });
-  if (sorted.size() > max) sorted.resize(max);
+  return sorted;
+}
+
+// A table of the first `rows` of `ranked`.
+Table DomainTable(const std::vector<std::pair<std::string, std::pair<uint64_t, uint64_t>>>& ranked,
+                  size_t rows) {
   Table table{{"domain", "bytes", "documents"}, {false, true, true}, {}};
-  for (const auto& [domain, amount] : sorted) {
+  for (size_t i = 0; i < ranked.size() && i < rows; ++i) {
+    const auto& [domain, amount] = ranked[i];
     table.rows.push_back(
         {Text(domain), Text(FormatValue(amount.first, "bytes")), Text(FormatCount(amount.second))});
   }
   return table;
 }
 
-// The top domains of the crawled sources: measured from the URLs of their
-// document entries where they have any, and as declared.
-void AddTopDomains(Document* doc, const SourceList& crawled, bool capped) {
-  constexpr size_t kMeasuredRows = 20;
+// How many of `total` domains the template asks for: the top 10%, or for an
+// SME the top 5% or 1,000, whichever is fewer; rounded up, at least one.
+uint64_t DomainsAsked(uint64_t total, bool sme) {
+  const uint64_t share = sme ? (total * 5 + 99) / 100 : (total * 10 + 99) / 100;
+  const uint64_t asked = sme ? std::min<uint64_t>(share, 1000) : share;
+  return total == 0 ? 0 : std::max<uint64_t>(asked, 1);
+}
+
+// The most relevant domains of the crawled sources (spec/report.md, "Crawled
+// data"): measured from the URLs of their document entries, where they have
+// any, and the top_domains they declare, each against the template's rule.
+void AddTopDomains(Document* doc, const SourceList& crawled, bool capped,
+                   const v1::ModelFile* model) {
+  const bool sme = model && model->sme() == v1::ANSWER_YES;
+  const std::string rule =
+      sme ? "the top 5% or 1,000 (whichever is fewer), as for an SME" : "the top 10%";
   DomainAmounts measured, declared;
-  uint64_t documents = 0;
-  bool truncated = capped;
+  uint64_t documents = 0, declared_total = 0;
+  bool declared_total_known = true;
   for (const SourceFacts* s : crawled) {
     for (const v1::DomainShare& d : s->measured_domains) {
       measured[d.domain()].first += d.bytes();
       measured[d.domain()].second += d.documents();
     }
     documents += s->documents;
-    truncated |= s->domains_truncated;
-    for (const v1::DomainShare& d : s->source.provenance().top_domains()) {
+    const v1::Provenance& p = s->source.provenance();
+    for (const v1::DomainShare& d : p.top_domains()) {
       declared[d.domain()].first += d.bytes();
       declared[d.domain()].second += d.documents();
+    }
+    if (!p.top_domains().empty()) {
+      declared_total += p.domain_count();
+      declared_total_known &= p.domain_count() > 0;
     }
   }
   const std::string label = "Most relevant domain names by amount of content";
   if (!measured.empty()) {
-    std::string how = "measured from the URLs of " + FormatCount(documents) +
-                      " document entries of the crawled sources: bytes as stored per registrable "
-                      "domain (Public Suffix List)";
-    if (measured.size() > kMeasuredRows) {
-      how += ", the " + std::to_string(kMeasuredRows) + " largest of " +
-             FormatCount(measured.size()) + (truncated ? " or more" : "");
-    } else if (truncated) {
-      how += "; sources with more than 100 domains contribute their 100 largest";
-    }
-    doc->AddItem(label, Text(how));
-    doc->Add(DomainTable(measured, kMeasuredRows));
+    const uint64_t asked = DomainsAsked(measured.size(), sme);
+    doc->AddItem(label, Text("measured from the URLs of " + FormatCount(documents) +
+                             " document entries of the crawled sources, by bytes as stored per "
+                             "registrable domain (Public Suffix List): " +
+                             FormatCount(measured.size()) + (capped ? " or more" : "") +
+                             " domains in total; " + rule + " by size are " + FormatCount(asked) +
+                             (asked == 1 ? " domain:" : " domains:")));
+    doc->Add(DomainTable(Ranked(measured), asked));
   }
   if (!declared.empty()) {
-    doc->AddItem(label, Text("as declared in the manifest"));
-    doc->Add(DomainTable(declared, declared.size()));
+    std::string how = "as declared in the manifest: " + FormatCount(declared.size()) +
+                      (declared.size() == 1 ? " domain" : " domains");
+    if (declared_total_known && declared_total > 0) {
+      const uint64_t asked = DomainsAsked(declared_total, sme);
+      how += " of " + FormatCount(declared_total) + " declared in total; " + rule + " are " +
+             FormatCount(asked) +
+             (declared.size() >= asked ? ", so the list meets the template's rule"
+                                       : ", so the list is short of the template's rule");
+    } else {
+      how +=
+          "; whether that meets the template's rule cannot be said, as the total number of "
+          "domains (provenance.domain_count) is not stated";
+    }
+    doc->AddItem(label, Text(how));
+    doc->Add(DomainTable(Ranked(declared), declared.size()));
+    if (!declared_total_known && measured.empty()) {
+      doc->NoteGap(label, "total number of domains (provenance.domain_count) not stated");
+    }
   }
   std::vector<std::string> lacking;
   for (const SourceFacts* s : crawled) {
@@ -130,7 +166,7 @@ void AddTopDomains(Document* doc, const SourceList& crawled, bool capped) {
   AddItemWithGaps(doc, label, {}, lacking, "top domains (declared, or URLs of document entries)");
 }
 
-void AddCrawled(Document* doc, const ManifestFacts& facts) {
+void AddCrawled(Document* doc, const ManifestFacts& facts, const v1::ModelFile* model) {
   doc->AddHeading(3, "2.3 Data crawled and scraped from online sources");
   const SourceList crawled = Select(facts, Acquired({v1::ACQUISITION_METHOD_CRAWLED}));
   if (!AddUsed(doc, "Crawled data used", crawled)) return;
@@ -180,22 +216,22 @@ void AddCrawled(Document* doc, const ManifestFacts& facts) {
       "collection start");
   std::vector<std::string> types;
   for (const SourceFacts* s : crawled) {
-    for (const std::string& t : s->source.content_types()) AddUnique(&types, t);
+    for (const std::string& t : ContentKinds(s->source)) AddUnique(&types, t);
   }
   AddItemWithGaps(doc, "Types of content crawled", Text(Join(types)),
-                  Lacking(crawled, [](const v1::Source& s) { return !s.content_types().empty(); }),
-                  "content types");
+                  Lacking(crawled, [](const v1::Source& s) { return !ContentKinds(s).empty(); }),
+                  "kinds of content (content_types in words)");
   AddSourceDescriptions(doc, "Online sources crawled", crawled);
-  AddTopDomains(doc, crawled, facts.domains_capped);
+  AddTopDomains(doc, crawled, facts.domains_capped, model);
 }
 
 }  // namespace
 
-void AddEuDataSources(Document* doc, const ManifestFacts& facts) {
+void AddEuDataSources(Document* doc, const ManifestFacts& facts, const v1::ModelFile* model) {
   doc->AddHeading(2, "2. List of data sources");
   AddPublicDatasets(doc, facts);
   AddPrivateDatasets(doc, facts);
-  AddCrawled(doc, facts);
+  AddCrawled(doc, facts, model);
   AddEuUserSyntheticOther(doc, facts);
 }
 

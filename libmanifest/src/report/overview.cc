@@ -124,6 +124,7 @@ Document BuildOverview(const ManifestFacts& facts, const SignatureStatus& signat
   for (const v1::ModelRef& m : h.models()) models.push_back(Join({m.name(), m.version()}, " "));
   if (!models.empty()) doc.AddItem("Models trained on this data", Join(models));
   doc.AddItem("Signature", SignatureText(signature));
+  if (facts.scope) AddScope(&doc, facts, "the model");
   uint64_t files = 0, bytes = 0, tokens = 0, documents = 0;
   double hours = 0;
   for (const SourceFacts& s : facts.sources) {

@@ -46,7 +46,7 @@ Status WriteReport(const ManifestFacts& facts, const ReportOptions& options, std
   internal::Document doc;
   switch (options.kind) {
     case ReportTemplate::kEuAiAct:
-      doc = internal::BuildEuAiAct(facts, options.model, options.generator);
+      doc = internal::BuildEuAiAct(facts, options);
       break;
     case ReportTemplate::kAb2013:
       doc = internal::BuildAb2013(facts, options.generator);

@@ -11,8 +11,7 @@
 
 namespace dtm::internal {
 
-Document BuildEuAiAct(const ManifestFacts& facts, const v1::ModelFile* model,
-                      const std::string& generator);
+Document BuildEuAiAct(const ManifestFacts& facts, const ReportOptions& options);
 Document BuildAb2013(const ManifestFacts& facts, const std::string& generator);
 Document BuildOverview(const ManifestFacts& facts, const SignatureStatus& signature,
                        const std::string& generator);
@@ -56,6 +55,25 @@ std::string ModalityList(const SourceList& sources);
 std::string SizeText(const SourceFacts& s);
 // "Name (id)": how a source is named in lists.
 std::string SourceLabel(const v1::Source& s);
+
+// ---- Scope, roles and types (report/scope.cc)
+
+// The kinds of content of `s` in words: its content_types that are not media
+// types (IsMediaType; a manifest written before media_types mixed them).
+std::vector<std::string> ContentKinds(const v1::Source& s);
+// Its media_types, then any media types among its content_types.
+std::vector<std::string> MediaTypes(const v1::Source& s);
+// False only when every role of `s` is validation, test or evaluation: data
+// the model was not trained on (the EU summary leaves it out).
+bool TrainingContent(const v1::Source& s);
+// "pre_training, fine_tuning"; "" when no role is stated.
+std::string RoleList(const v1::Source& s);
+// "acme-7b 1.0": the name and version of the header's model `name`.
+std::string ModelLabel(const ManifestFacts& facts, const std::string& name);
+// The item "Scope": which sources of the manifest the report covers and for
+// which model (`what` names it in gaps, e.g. "the model"), with the gaps of
+// sources that do not say which models used them.
+void AddScope(Document* doc, const ManifestFacts& facts, const std::string& what);
 
 // Adds an item whose value is `value`; when `lacking` is not empty, also a gap
 // "not stated for: ids" under `label`.
