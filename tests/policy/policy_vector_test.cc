@@ -16,6 +16,7 @@
 
 #include "dtm/file_io.h"
 #include "dtm/policy.h"
+#include "dtm/records.h"
 #include "dtm/report.h"
 #include "testing/temp_dir.h"
 
@@ -47,6 +48,7 @@ struct CheckCase {
   const char* policy;                // YAML
   std::vector<const char*> sources;  // "id" or "id:text-format fields"
   const char* header;                // text format, may be empty
+  const char* for_model = nullptr;   // dtm check --for
 };
 
 const std::vector<CheckCase>& CheckCases() {
@@ -106,6 +108,13 @@ const std::vector<CheckCase>& CheckCases() {
         "c:provenance { acquisition: ACQUISITION_METHOD_CRAWLED } personal_data { "
         "contains_personal_information: ANSWER_UNKNOWN }"},
        ""},
+      {"for one model",
+       "format: 1\nname: scoped\ndisallowed_use_classes: [non_commercial]\n",
+       {"a:models: \"m1\" models: \"m2\"",
+        "b:models: \"m2\" license { use_class: USE_CLASS_NON_COMMERCIAL }",
+        "c:license { use_class: USE_CLASS_NON_COMMERCIAL }"},
+       "models { name: \"m1\" } models { name: \"m2\" }",
+       "m1"},
   };
   return cases;
 }
@@ -149,7 +158,23 @@ const std::vector<const char*> kModelFiles = {
     "format: 1\nmodel: {name: m}\nplaced_on_market: 2025-02-30\n",
     "format: 1\nmodel: {name: m}\nprevious_summaries: [{url: https://x.example}]\n",
     "format: 1\nmodel: {name: m}\ncontinued_training: true\n",
+    "format: 1\nmodel: {name: m}\ncode_of_practice_signed: \"yes\"\nsme: \"no\"\n",
+    "format: 1\nmodel: {name: m}\nsme: maybe\n",
 };
+
+// What IsMediaType says of each (spec/schema.md, "Content types and media types").
+const std::vector<const char*> kMediaTypes = {"text/html",
+                                              "application/vnd.apache.parquet",
+                                              "image/svg+xml",
+                                              "Text/HTML",
+                                              "model/gltf-binary",
+                                              "news articles",
+                                              "Q&A threads",
+                                              "text/",
+                                              "text/html; charset=utf-8",
+                                              "textual/plain",
+                                              "text/-x",
+                                              "source code/snippets"};
 
 ordered_json ToJson(const google::protobuf::Message& m) {
   std::string text;
@@ -218,12 +243,14 @@ ordered_json MakeVectors() {
       facts.sources.emplace_back().source = s;
       sources.push_back(ToJson(s));
     }
+    if (c.for_model) facts = *FactsForModel(std::move(facts), c.for_model);
     const auto [output, exit] = Check(c.policy, facts);
     ordered_json j;
     j["name"] = c.name;
     j["policy"] = c.policy;
     j["header"] = ToJson(facts.header);
     j["sources"] = sources;
+    if (c.for_model) j["for"] = c.for_model;
     j["output"] = output;
     j["exit"] = exit;
     root["checks"].push_back(j);
@@ -244,6 +271,26 @@ ordered_json MakeVectors() {
   for (double h : {9'999.9, 10'000.0, 1'000'000.0, 1'000'000.5}) {
     root["size_bins"].push_back(
         {{"modality", "audio"}, {"count", h}, {"bin", AudioVideoSizeBin(h)}});
+  }
+  for (const std::string text : kMediaTypes) {
+    root["media_types"].push_back({{"text", text}, {"media_type", IsMediaType(text)}});
+  }
+  for (const auto& [total, sme] : std::vector<std::pair<uint64_t, bool>>{{0, false},
+                                                                         {1, false},
+                                                                         {9, false},
+                                                                         {10, false},
+                                                                         {11, false},
+                                                                         {12, false},
+                                                                         {25, true},
+                                                                         {20, true},
+                                                                         {21, true},
+                                                                         {19'999, true},
+                                                                         {20'000, true},
+                                                                         {20'001, true},
+                                                                         {1'000'000, false},
+                                                                         {1'000'000, true}}) {
+    root["domains_asked"].push_back(
+        {{"total", total}, {"sme", sme}, {"asked", DomainsAsked(total, sme)}});
   }
   return root;
 }
@@ -266,6 +313,7 @@ TEST(PolicyVector, FileAloneGivesItsResults) {
     for (const ordered_json& s : c["sources"]) {
       facts.sources.emplace_back().source = FromJson<v1::Source>(s);
     }
+    if (c.contains("for")) facts = *FactsForModel(std::move(facts), c["for"].get<std::string>());
     const auto [output, exit] = Check(c["policy"].get<std::string>(), facts);
     EXPECT_EQ(output, c["output"].get<std::string>()) << c["name"];
     EXPECT_EQ(exit, c["exit"].get<int>()) << c["name"];
@@ -291,6 +339,14 @@ TEST(PolicyVector, FileAloneGivesItsResults) {
                             : modality == "image" ? ImageSizeBin(b["count"].get<uint64_t>())
                                                   : AudioVideoSizeBin(b["count"].get<double>());
     EXPECT_EQ(bin, b["bin"].get<std::string>()) << b.dump();
+  }
+  for (const ordered_json& m : root["media_types"]) {
+    EXPECT_EQ(IsMediaType(m["text"].get<std::string>()), m["media_type"].get<bool>()) << m.dump();
+  }
+  for (const ordered_json& d : root["domains_asked"]) {
+    EXPECT_EQ(DomainsAsked(d["total"].get<uint64_t>(), d["sme"].get<bool>()),
+              d["asked"].get<uint64_t>())
+        << d.dump();
   }
 }
 

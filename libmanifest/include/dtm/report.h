@@ -27,6 +27,11 @@ std::string TextSizeBin(uint64_t tokens);     // <1e9, 1e9..1e13, >1e13 tokens
 std::string ImageSizeBin(uint64_t images);    // <1e6, 1e6..1e9, >1e9 images
 std::string AudioVideoSizeBin(double hours);  // <1e4, 1e4..1e6, >1e6 hours
 
+// How many of `total` domain names the EU template asks for (spec/report.md,
+// "Crawled data"): the top 10%, or for an SME the top 5% or 1,000, whichever
+// is fewer; rounded up, at least 1 (0 for no domains).
+uint64_t DomainsAsked(uint64_t total, bool sme);
+
 enum class ReportTemplate {
   kOverview,  // composition, collection periods, sources, signature status
   kEuAiAct,   // EU AI Act Art. 53(1)(d) public summary (AI Office template)

@@ -91,14 +91,6 @@ Table DomainTable(const std::vector<std::pair<std::string, std::pair<uint64_t, u
   return table;
 }
 
-// How many of `total` domains the template asks for: the top 10%, or for an
-// SME the top 5% or 1,000, whichever is fewer; rounded up, at least one.
-uint64_t DomainsAsked(uint64_t total, bool sme) {
-  const uint64_t share = sme ? (total * 5 + 99) / 100 : (total * 10 + 99) / 100;
-  const uint64_t asked = sme ? std::min<uint64_t>(share, 1000) : share;
-  return total == 0 ? 0 : std::max<uint64_t>(asked, 1);
-}
-
 // The most relevant domains of the crawled sources (spec/report.md, "Crawled
 // data"): measured from the URLs of their document entries, where they have
 // any, and the top_domains they declare, each against the template's rule.

@@ -1,5 +1,7 @@
 // The EU size bins, the names of templates and formats, and the dispatch of
 // WriteReport (spec/report.md).
+#include <algorithm>
+
 #include "dtm/report.h"
 #include "report/templates.h"
 
@@ -25,6 +27,12 @@ std::string AudioVideoSizeBin(double hours) {
   if (hours < 10'000.0) return "less than 10,000 hours";
   if (hours <= 1'000'000.0) return "10,000 to 1 million hours";
   return "more than 1 million hours";
+}
+
+uint64_t DomainsAsked(uint64_t total, bool sme) {
+  if (total == 0) return 0;
+  const uint64_t share = sme ? total / 20 + (total % 20 != 0) : total / 10 + (total % 10 != 0);
+  return std::max<uint64_t>(sme ? std::min<uint64_t>(share, 1000) : share, 1);
 }
 
 StatusOr<ReportTemplate> ParseReportTemplate(std::string_view name) {
