@@ -109,6 +109,18 @@ void WriteSource(std::ostream& out, const SourceLine& line, bool public_view) {
         << EnumLabel(v1::Answer_descriptor(), s.personal_data().contains_personal_information());
   }
   out << "\n";
+  // Which models used it, and how (spec/schema.md, "Scope and roles").
+  if (s.models_size() > 0 || s.roles_size() > 0) {
+    out << "      used for ";
+    for (int i = 0; i < s.models_size(); ++i) out << (i ? ", " : "") << s.models(i);
+    if (s.models_size() == 0) out << "models not stated";
+    out << " as ";
+    for (int i = 0; i < s.roles_size(); ++i) {
+      out << (i ? ", " : "") << EnumLabel(v1::DevelopmentRole_descriptor(), s.roles(i));
+    }
+    if (s.roles_size() == 0) out << "roles not stated";
+    out << "\n";
+  }
 }
 
 }  // namespace
