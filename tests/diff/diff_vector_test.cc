@@ -57,6 +57,8 @@ TestManifest Before() {
   h.mutable_created()->set_seconds(Day(2025, 6, 30));
   h.mutable_tool()->set_name("dtm");
   h.mutable_tool()->set_version("vector");
+  h.add_models()->set_name("acme-7b");
+  h.add_models()->set_name("acme-7b-research");
   for (v1::Source s : {
            Source("books", "Public-domain books", "CC-BY-NC-4.0", v1::USE_CLASS_NON_COMMERCIAL,
                   v1::ACQUISITION_METHOD_PUBLIC_DATASET, 1200),
@@ -73,6 +75,7 @@ TestManifest Before() {
     *r.mutable_source() = s;
     m.AddSource(r);
   }
+  m.sources.at("books").add_models("acme-7b-research");
   v1::Source& news = m.sources.at("news");
   news.mutable_provenance()->mutable_collection_start()->set_seconds(Day(2024, 1, 1));
   news.mutable_provenance()->set_collection_ongoing(true);
@@ -112,6 +115,7 @@ TestManifest After(const std::string& before_path) {
   v1::License* books = m.sources.at("books").mutable_license();
   books->set_expression("CC-BY-4.0");
   books->set_use_class(v1::USE_CLASS_COMMERCIAL);
+  m.sources.at("books").add_models("acme-7b");
   // code: the new snapshot keeps authors' names and e-mail addresses; util.c
   // fixed; the vendored archive was hashed this time.
   m.sources.at("code").mutable_personal_data()->set_contains_personal_information(v1::ANSWER_YES);
@@ -197,10 +201,10 @@ TEST(DiffVectorTest, DiffOfTheVectorsIsDiffJson) {
   std::vector<std::string> flags;
   for (const auto& f : j["flags"])
     flags.push_back(f["source"].get<std::string>() + ":" + f["kind"].get<std::string>());
-  EXPECT_EQ(flags,
-            (std::vector<std::string>{"books:use_class_less_restrictive", "code:personal_data",
-                                      "news:use_class_more_restrictive",
-                                      "synth-math:model_generated", "web:opt_out_observed"}));
+  EXPECT_EQ(flags, (std::vector<std::string>{
+                       "books:use_class_less_restrictive", "books:used_for_new_model",
+                       "code:personal_data", "news:use_class_more_restrictive",
+                       "synth-math:model_generated", "web:opt_out_observed"}));
 }
 
 }  // namespace

@@ -154,6 +154,7 @@ enum class DiffFlagKind {
   kUseClassUnspecified,      // a stated use class is no longer stated
   kPersonalData,             // contains_personal_information became YES (or a new source has YES)
   kModelGenerated,           // a source added as, or changed to, GENERATED_BY_MODEL
+  kUsedForNewModel,          // Source.models names a model it did not (both said)
   kOptOutObserved,           // an opt-out observation the first manifest does not have
 };
 

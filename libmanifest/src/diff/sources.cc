@@ -16,6 +16,13 @@ std::string Label(v1::AcquisitionMethod value) {
   return EnumLabel(v1::AcquisitionMethod_descriptor(), value);
 }
 
+// "a, b".
+std::string Joined(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
 std::string Generator(const v1::Source& s) {
   std::string model = s.generation().model();
   if (!s.generation().model_version().empty()) model += " " + s.generation().model_version();
@@ -54,6 +61,19 @@ void FlagChanged(const v1::Source& b, const v1::Source& a, std::vector<DiffFlag>
   if (mb != v1::ACQUISITION_METHOD_GENERATED_BY_MODEL &&
       a.provenance().acquisition() == v1::ACQUISITION_METHOD_GENERATED_BY_MODEL) {
     flags->push_back({DiffFlagKind::kModelGenerated, a.id(), false, Label(mb), Generator(a)});
+  }
+  // Names, not a scope widened from "not said": that is a clarification.
+  if (!b.models().empty()) {
+    std::vector<std::string> added;
+    for (const std::string& m : a.models()) {
+      if (std::find(b.models().begin(), b.models().end(), m) == b.models().end()) {
+        added.push_back(m);
+      }
+    }
+    if (!added.empty()) {
+      flags->push_back({DiffFlagKind::kUsedForNewModel, a.id(), false,
+                        Joined({b.models().begin(), b.models().end()}), Joined(added)});
+    }
   }
   std::vector<std::string> seen;
   for (const v1::OptOutObservation& o : b.opt_outs()) seen.push_back(DeterministicBytes(o));
