@@ -18,6 +18,8 @@ struct BuildArgs {
   std::string created;
   unsigned jobs = 0;
   bool follow_symlinks = false;
+  std::string symlinks;
+  bool skip_special = false;
   bool resume = false;
   bool quiet = false;
 };
@@ -44,7 +46,17 @@ int RunBuild(const BuildArgs& args) {
   BuildOptions opts;
   opts.data_root = args.root;
   opts.jobs = args.jobs;
-  opts.follow_symlinks = args.follow_symlinks;
+  if (args.follow_symlinks && !args.symlinks.empty() && args.symlinks != "follow") {
+    return ReportError("build", Status::InvalidArgument(
+                                    "--follow-symlinks contradicts --symlinks " + args.symlinks));
+  }
+  if (args.follow_symlinks) opts.symlinks = SymlinkPolicy::kFollow;
+  if (!args.symlinks.empty()) {
+    auto policy = ParseSymlinkPolicy(args.symlinks);
+    if (!policy.ok()) return ReportError("build", policy.status().WithContext("--symlinks"));
+    opts.symlinks = *policy;
+  }
+  if (args.skip_special) opts.skip_special = true;
   opts.resume = args.resume;
   if (!args.created.empty()) {
     auto t = ParseCreatedTime(args.created);
@@ -111,8 +123,13 @@ DTM_REGISTER_COMMAND(
           app->add_option("--root", args->root,
                           "Data root for the patterns (default: the spec's folder)");
           app->add_option("-j,--jobs", args->jobs, "Hashing threads (default: one per core)");
+          app->add_option("--symlinks", args->symlinks,
+                          "Symbolic links the patterns select: error (default), skip (left out "
+                          "and counted), follow (only inside the data root)");
           app->add_flag("--follow-symlinks", args->follow_symlinks,
-                        "Follow symbolic links that stay inside the data root");
+                        "The same as --symlinks follow");
+          app->add_flag("--skip-special", args->skip_special,
+                        "Leave out FIFOs, sockets and devices the patterns select, and count them");
           app->add_flag("--resume", args->resume,
                         "Continue an interrupted build: reuse the digests in OUTPUT.checkpoint");
           app->add_option("--created", args->created,

@@ -6,6 +6,7 @@
 #include "cli_util.h"
 #include "command.h"
 #include "dtm/datacheck.h"
+#include "dtm/format.h"
 
 namespace dtm::cli {
 
@@ -36,6 +37,16 @@ int VerifyData(const std::string& manifest, const DataArgs& args) {
   if (report->documents_verified > 0) {
     Print("  %llu documents re-derived from them and equal\n",
           static_cast<unsigned long long>(report->documents_verified));
+  }
+  for (const auto& [id, tally] : report->by_source) {
+    if (tally.skipped_symlinks + tally.skipped_special_files == 0) continue;
+    Print(
+        "  %s: the build left out %s symbolic link%s and %s special file%s (first: %s); not "
+        "checked\n",
+        id.c_str(), GroupDigits(tally.skipped_symlinks).c_str(),
+        tally.skipped_symlinks == 1 ? "" : "s", GroupDigits(tally.skipped_special_files).c_str(),
+        tally.skipped_special_files == 1 ? "" : "s",
+        tally.first_skipped.empty() ? "-" : tally.first_skipped.c_str());
   }
   if (report->declared_absent > 0) {
     Print("  %llu declared entries not present under the folder (not checked)\n",

@@ -4,8 +4,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <map>
 
 #include "dtm/container.h"
 #include "dtm/datacheck.h"
@@ -177,7 +179,7 @@ TEST(BuilderTest, SelectedSymlinkIsAnErrorUnlessFollowed) {
   ExpectBuildError(MakeSpec(d), FixedTime(), d.Path("out.dtm"), StatusCode::kInvalidArgument,
                    "'books/link.txt' is a symbolic link");
   BuildOptions o = FixedTime();
-  o.follow_symlinks = true;
+  o.symlinks = SymlinkPolicy::kFollow;
   auto r = BuildManifest(MakeSpec(d), o, d.Path("out.dtm"));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->header.totals().files(), 4u);
@@ -190,7 +192,7 @@ TEST(BuilderTest, SymlinkOutOfRootIsAnErrorEvenWhenFollowing) {
   WriteData(d);
   ASSERT_EQ(symlink(outside.Path("secret.txt").c_str(), d.Path("books/secret.txt").c_str()), 0);
   BuildOptions o = FixedTime();
-  o.follow_symlinks = true;
+  o.symlinks = SymlinkPolicy::kFollow;
   ExpectBuildError(MakeSpec(d), o, d.Path("out.dtm"), StatusCode::kInvalidArgument,
                    "outside the data root");
 }
@@ -206,7 +208,7 @@ TEST(BuilderTest, UnselectedLinksAreNotFollowed) {
   ASSERT_EQ(symlink("/nonexistent", d.Path("dangling.txt").c_str()), 0);
   ASSERT_EQ(symlink(outside.path().c_str(), d.Path("elsewhere").c_str()), 0);
   BuildOptions o = FixedTime();
-  o.follow_symlinks = true;
+  o.symlinks = SymlinkPolicy::kFollow;
   auto r = BuildManifest(MakeSpec(d), o, d.Path("out.dtm"));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->header.totals().files(), 3u);
@@ -221,7 +223,63 @@ TEST(BuilderTest, SpecialFileIsAnError) {
   WriteData(d);
   ASSERT_EQ(mkfifo(d.Path("code/pipe").c_str(), 0600), 0);
   ExpectBuildError(MakeSpec(d), FixedTime(), d.Path("out.dtm"), StatusCode::kInvalidArgument,
-                   "'code/pipe' is not a regular file");
+                   "'code/pipe' is a FIFO, a special file, never opened (--skip-special leaves "
+                   "them out)");
+}
+
+// The sources' records, by id.
+std::map<std::string, v1::Source> SourcesOf(const std::string& path) {
+  std::map<std::string, v1::Source> out;
+  for (const v1::Record& r : ReadRecords(path)) {
+    if (r.has_source()) out[r.source().id()] = r.source();
+  }
+  return out;
+}
+
+TEST(BuilderTest, SkippedLinksAndSpecialFilesAreCountedPerSource) {
+  TempDir outside;
+  outside.Write("secret.txt", "secret");
+  TempDir d;
+  WriteData(d);
+  ASSERT_EQ(symlink("a.txt", d.Path("books/z-link.txt").c_str()), 0);
+  ASSERT_EQ(symlink(outside.Path("secret.txt").c_str(), d.Path("books/b-out.txt").c_str()), 0);
+  ASSERT_EQ(symlink(outside.path().c_str(), d.Path("books/folder").c_str()), 0);  // a folder link
+  ASSERT_EQ(symlink("loop", d.Path("code/loop").c_str()), 0);
+  ASSERT_EQ(mkfifo(d.Path("code/pipe").c_str(), 0600), 0);
+  ASSERT_EQ(mkfifo(d.Path("code/pipe.tmp").c_str(), 0600), 0);  // excluded: not counted
+  ASSERT_EQ(symlink("a.txt", d.Path("notes.md").c_str()), 0);   // selected by nobody
+  BuildOptions o = FixedTime();
+  o.symlinks = SymlinkPolicy::kSkip;
+  ExpectBuildError(MakeSpec(d), o, d.Path("out.dtm"), StatusCode::kInvalidArgument,
+                   "'code/pipe' is a FIFO");
+  o.skip_special = true;
+  auto r = BuildManifest(MakeSpec(d), o, d.Path("out.dtm"));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->header.totals().files(), 3u);
+  auto sources = SourcesOf(d.Path("out.dtm"));
+  EXPECT_EQ(sources["books"].skipped().symlinks(), 3u);
+  EXPECT_EQ(sources["books"].skipped().special_files(), 0u);
+  EXPECT_EQ(sources["books"].skipped().first(), "books/b-out.txt");
+  EXPECT_EQ(sources["code"].skipped().symlinks(), 1u);
+  EXPECT_EQ(sources["code"].skipped().special_files(), 1u);
+  EXPECT_EQ(sources["code"].skipped().first(), "code/loop");
+  // The spec's keys give the same build; the options override them.
+  BuildSpec spec = MakeSpec(d);
+  spec.symlinks = SymlinkPolicy::kSkip;
+  spec.skip_special = true;
+  auto again = BuildManifest(spec, FixedTime(), d.Path("again.dtm"));
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(ReadAll(d.Path("again.dtm")), ReadAll(d.Path("out.dtm")));
+  BuildOptions strict = FixedTime();
+  strict.symlinks = SymlinkPolicy::kError;
+  ExpectBuildError(spec, strict, d.Path("strict.dtm"), StatusCode::kInvalidArgument,
+                   "is a symbolic link (--symlinks skip");
+  // Without anything skipped, the record has no skipped field.
+  EXPECT_FALSE(SourcesOf(d.Path("out.dtm")).empty());
+  TempDir clean;
+  WriteData(clean);
+  ASSERT_TRUE(BuildManifest(MakeSpec(clean), o, clean.Path("out.dtm")).ok());
+  EXPECT_FALSE(SourcesOf(clean.Path("out.dtm"))["books"].has_skipped());
 }
 
 TEST(BuilderTest, NonUtf8NameIsAnError) {
@@ -436,6 +494,38 @@ TEST(PathFoldTest, VerifyDataNamesTheNearMissAndDoesNotMatchIt) {
   EXPECT_EQ(r->problems[1].path, kCafeNfc);
   EXPECT_NE(r->problems[1].detail.find("'" + kCafeNfd + "'"), std::string::npos)
       << r->problems[1].detail;
+}
+
+}  // namespace
+}  // namespace dtm
+
+namespace dtm {
+namespace {
+
+TEST(BuilderIgnoreTest, DtmignoreInTheRootAndExcludeFromPerSource) {
+  TempDir d;
+  WriteData(d);
+  d.Write("books/drafts/c.txt", "not yet");
+  d.Write("books/keep/d.txt", "kept");
+  d.Write(".dtmignore", "# not training data\ndrafts/\n");
+  d.Write("code/util.c", "int add(int a, int b);\n");
+  d.Write("code.ignore", "*.c\n!main.c\n");
+  BuildSpec spec = MakeSpec(d);
+  spec.sources[0].exclude_from = {d.Path("code.ignore")};
+  auto r = BuildManifest(spec, FixedTime(), d.Path("out.dtm"));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  std::vector<std::string> paths;
+  for (const v1::Record& rec : ReadRecords(d.Path("out.dtm"))) {
+    if (rec.has_file()) paths.push_back(rec.file().path());
+  }
+  EXPECT_EQ(std::count(paths.begin(), paths.end(), "books/drafts/c.txt"), 0);
+  EXPECT_EQ(std::count(paths.begin(), paths.end(), "books/keep/d.txt"), 1);
+  EXPECT_EQ(std::count(paths.begin(), paths.end(), "code/util.c"), 0);
+  EXPECT_EQ(std::count(paths.begin(), paths.end(), "code/main.c"), 1);
+  // A bad pattern names the ignore file and its line.
+  d.Write(".dtmignore", "ok\n[broken\n");
+  ExpectBuildError(MakeSpec(d), FixedTime(), d.Path("out2.dtm"), StatusCode::kInvalidArgument,
+                   ".dtmignore:2");
 }
 
 }  // namespace

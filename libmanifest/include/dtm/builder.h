@@ -19,9 +19,11 @@ namespace dtm {
 struct BuildOptions {
   std::string data_root;  // where patterns are resolved; "" = the spec file's folder
   unsigned jobs = 0;      // hashing threads; 0 = one per core
-  // Follow symbolic links whose targets are inside the data root; without it a
-  // link that a pattern selects is an error.
-  bool follow_symlinks = false;
+  // What to do with symbolic links and special files that patterns select
+  // (spec/cli.md, "Symbolic links and special files"); unset: the spec's
+  // `symlinks:` and `special_files:`, else an error for each.
+  std::optional<SymlinkPolicy> symlinks;
+  std::optional<bool> skip_special;
   // The header's creation time. Unset: SOURCE_DATE_EPOCH when set, else now.
   std::optional<google::protobuf::Timestamp> created;
   // Take the digests of unchanged files from the checkpoint an interrupted

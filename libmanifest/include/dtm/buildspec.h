@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,6 +34,9 @@ struct SourceSpec {
   v1::Source source;                 // license.use_class holds the resolved use class
   std::vector<std::string> include;  // glob patterns relative to the data root (syntax checked)
   std::vector<std::string> exclude;
+  // `data.exclude_from`: ignore files (gitignore syntax) whose rules exclude
+  // files from this source, resolved as `listing`.
+  std::vector<std::string> exclude_from;
   // The listing file: as written if absolute, else joined to the spec's
   // folder; "" if none. It exists and is a regular file at load time; its
   // lines are read by ForEachListedFile.
@@ -43,6 +47,14 @@ struct SourceSpec {
   std::string document_listing;
   std::string location;  // "dtm.yaml:12:3": where the source starts
 };
+
+// What a build does with a symbolic link its patterns select (spec/cli.md,
+// "Symbolic links and special files"): refuse it (the default), skip it and
+// count it in its source's Source.skipped, or follow it when its target is
+// inside the data root.
+enum class SymlinkPolicy { kError, kSkip, kFollow };
+// "error", "skip" or "follow"; kInvalidArgument naming the value otherwise.
+StatusOr<SymlinkPolicy> ParseSymlinkPolicy(std::string_view name);
 
 struct BuildSpec {
   std::string path;      // the spec file as given
@@ -55,6 +67,10 @@ struct BuildSpec {
   // from that file; header.previous may already hold its url.
   std::string previous_manifest;
   std::vector<SourceSpec> sources;  // in spec order
+  // The spec's `symlinks:` and `special_files:` keys, when given; the
+  // command line's options win over them.
+  std::optional<SymlinkPolicy> symlinks;
+  std::optional<bool> skip_special;
   // Things that load but deserve a look, each "path:line:col: source 'id':
   // problem": a license id that the SPDX License List marks deprecated.
   std::vector<std::string> warnings;

@@ -44,6 +44,11 @@ struct DataSourceTally {
   uint64_t unreadable = 0;
   uint64_t declared_absent = 0;
   uint64_t documents_verified = 0;  // re-derived and equal
+  // What the builder left out of the source (Source.skipped): not checked,
+  // only reported.
+  uint64_t skipped_symlinks = 0;
+  uint64_t skipped_special_files = 0;
+  std::string first_skipped;
 };
 
 struct DataCheckReport {

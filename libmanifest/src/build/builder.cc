@@ -42,6 +42,7 @@ using internal::PathCollisions;
 using internal::SelectedFile;
 using internal::SelectFiles;
 using internal::SkippedDocuments;
+using internal::WalkPolicy;
 
 using google::protobuf::Timestamp;
 using google::protobuf::util::TimeUtil;
@@ -327,8 +328,11 @@ class DeclaredDocuments {
 Status WriteRecords(const BuildSpec& spec, const FileSelection& sel, const BuildDocuments& docs,
                     ManifestWriter* writer, BuildResult* result) {
   v1::Record record;
-  for (size_t idx : sel.source_order) {
-    *record.mutable_source() = spec.sources[idx].source;
+  for (size_t k = 0; k < sel.source_order.size(); ++k) {
+    v1::Source* source = record.mutable_source();
+    *source = spec.sources[sel.source_order[k]].source;
+    const v1::SkippedEntries& skipped = sel.skipped[k];
+    if (skipped.symlinks() || skipped.special_files()) *source->mutable_skipped() = skipped;
     DTM_RETURN_IF_ERROR(writer->Add(record));
   }
   v1::FileEntry* entry = record.mutable_file();
@@ -398,8 +402,10 @@ StatusOr<BuildResult> BuildManifest(const BuildSpec& spec, const BuildOptions& o
 
   std::string root = options.data_root.empty() ? spec.base_dir : options.data_root;
   if (root.empty()) root = ".";
-  DTM_ASSIGN_OR_RETURN(FileSelection sel,
-                       SelectFiles(spec, root, output_path, options.follow_symlinks));
+  WalkPolicy policy;
+  policy.symlinks = options.symlinks.value_or(spec.symlinks.value_or(SymlinkPolicy::kError));
+  policy.skip_special = options.skip_special.value_or(spec.skip_special.value_or(false));
+  DTM_ASSIGN_OR_RETURN(FileSelection sel, SelectFiles(spec, root, output_path, policy));
   DTM_ASSIGN_OR_RETURN(auto checkpoint, BuildCheckpoint::Open(BuildCheckpoint::PathFor(output_path),
                                                               options.resume));
   BuildDocuments docs;

@@ -103,6 +103,12 @@ class DataChecker {
   // Sources come first: their rules say which files have documents.
   void AddSource(const v1::Source& source) {
     if (source.has_documents()) rules_[source.id()] = source.documents();
+    if (source.has_skipped()) {
+      DataSourceTally& tally = report_->by_source[source.id()];
+      tally.skipped_symlinks = source.skipped().symlinks();
+      tally.skipped_special_files = source.skipped().special_files();
+      tally.first_skipped = source.skipped().first();
+    }
   }
 
   // A document of the file entry before it.

@@ -5,7 +5,10 @@
 #include <numeric>
 #include <optional>
 
+#include "base/text.h"
+#include "dtm/file_io.h"
 #include "dtm/records.h"
+#include "files/ignore_rules.h"
 #include "files/path_glob.h"
 #include "files/walker.h"
 
@@ -16,22 +19,14 @@ namespace {
 struct SourcePatterns {
   std::vector<GlobPattern> include;
   std::vector<GlobPattern> exclude;
+  IgnoreRules ignored;            // the source's exclude_from files
   std::vector<uint64_t> matches;  // per include pattern
 };
 
+// A path between quotes, controls, direction marks and bytes that are not
+// UTF-8 escaped (spec/errors.md), so a message never carries them raw.
 std::string Quote(std::string_view path) {
-  std::string out = "'";
-  for (unsigned char c : path) {
-    if (c < 0x20 || c == 0x7f) {
-      static const char* kHex = "0123456789abcdef";
-      out += "\\x";
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out + "'";
+  return "'" + Printable(path, ControlCharacters::kShowEscaped) + "'";
 }
 
 Status SourceError(const SourceSpec& s, std::string_view what) {
@@ -92,8 +87,20 @@ OutputFiles LocateOutput(const std::string& root, const std::string& output_path
   return out;
 }
 
+// Counts one skipped entry; `first` keeps the smallest valid path.
+void CountSkipped(v1::SkippedEntries* skipped, bool link, const std::string& path) {
+  if (link) {
+    skipped->set_symlinks(skipped->symlinks() + 1);
+  } else {
+    skipped->set_special_files(skipped->special_files() + 1);
+  }
+  if (ValidateRelativePath(path).ok() && (skipped->first().empty() || path < skipped->first())) {
+    skipped->set_first(path);
+  }
+}
+
 Status SelectOnDisk(const BuildSpec& spec, const std::string& root, const OutputFiles& output,
-                    bool follow_symlinks, FileSelection* sel) {
+                    const WalkPolicy& policy, FileSelection* sel) {
   std::vector<SourcePatterns> patterns(sel->source_order.size());
   bool any = false;
   for (size_t k = 0; k < sel->source_order.size(); ++k) {
@@ -109,11 +116,27 @@ Status SelectOnDisk(const BuildSpec& spec, const std::string& root, const Output
       if (!g.ok()) return SourceError(s, g.status().message());
       patterns[k].exclude.push_back(std::move(*g));
     }
+    for (const std::string& file : s.exclude_from) {
+      DTM_ASSIGN_OR_RETURN(std::string text, ReadSmallFile(file, 16u << 20));
+      if (Status st = patterns[k].ignored.Add(text, file); !st.ok()) {
+        return SourceError(s, st.message());
+      }
+    }
     patterns[k].matches.assign(patterns[k].include.size(), 0);
   }
   if (!any) return Status::Ok();
+  // The data root's .dtmignore applies to every source, and its ignored
+  // folders are not entered.
+  IgnoreRules root_ignore;
+  const std::string ignore_file = JoinPath(root, ".dtmignore");
+  if (auto text = ReadSmallFile(ignore_file, 16u << 20); text.ok()) {
+    DTM_RETURN_IF_ERROR(root_ignore.Add(*text, ignore_file));
+  } else if (text.status().code() != StatusCode::kNotFound) {
+    return text.status();
+  }
 
   auto descend = [&](std::string_view dir) {
+    if (root_ignore.Ignored(dir, true)) return false;
     for (const SourcePatterns& sp : patterns) {
       for (const GlobPattern& g : sp.include) {
         if (g.CouldMatchUnder(dir)) return true;
@@ -124,6 +147,7 @@ Status SelectOnDisk(const BuildSpec& spec, const std::string& root, const Output
   std::vector<uint32_t> hits;
   auto visit = [&](const WalkEntry& e) -> Status {
     if (output.Matches(e.rel_path)) return Status::Ok();
+    if (root_ignore.Ignored(e.rel_path, false)) return Status::Ok();
     hits.clear();
     for (uint32_t k = 0; k < patterns.size(); ++k) {
       SourcePatterns& sp = patterns[k];
@@ -136,19 +160,36 @@ Status SelectOnDisk(const BuildSpec& spec, const std::string& root, const Output
       }
       if (!included) continue;
       bool excluded = std::any_of(sp.exclude.begin(), sp.exclude.end(),
-                                  [&](const GlobPattern& g) { return g.Matches(e.rel_path); });
+                                  [&](const GlobPattern& g) { return g.Matches(e.rel_path); }) ||
+                      sp.ignored.Ignored(e.rel_path, false);
       if (!excluded) hits.push_back(k);
+    }
+    // A link to a folder is selected when a pattern could match under it.
+    if (e.type == WalkEntry::Type::kSymlink && policy.symlinks == SymlinkPolicy::kSkip) {
+      for (uint32_t k = 0; k < patterns.size(); ++k) {
+        if (std::find(hits.begin(), hits.end(), k) != hits.end()) continue;
+        if (std::any_of(patterns[k].include.begin(), patterns[k].include.end(),
+                        [&](const GlobPattern& g) { return g.CouldMatchUnder(e.rel_path); })) {
+          hits.push_back(k);
+        }
+      }
     }
     if (hits.empty()) return Status::Ok();
     const SourceSpec& first = spec.sources[sel->source_order[hits[0]]];
-    if (e.type == WalkEntry::Type::kSymlink) {
-      return SourceError(first,
-                         Quote(e.rel_path) +
-                             " is a symbolic link (--follow-symlinks follows links that stay "
-                             "inside the data root)");
-    }
-    if (e.type != WalkEntry::Type::kRegular) {
-      return SourceError(first, Quote(e.rel_path) + " is not a regular file");
+    const bool link = e.type == WalkEntry::Type::kSymlink;
+    if (link || e.type != WalkEntry::Type::kRegular) {
+      const bool skip = link ? policy.symlinks == SymlinkPolicy::kSkip : policy.skip_special;
+      if (!skip) {
+        return SourceError(
+            first, Quote(e.rel_path) + (link ? " is a symbolic link (--symlinks skip leaves links "
+                                               "out, --symlinks follow follows those that stay "
+                                               "inside the data root)"
+                                             : std::string(" is ") + FileTypeName(e.mode) +
+                                                   ", a special file, never opened "
+                                                   "(--skip-special leaves them out)"));
+      }
+      for (uint32_t k : hits) CountSkipped(&sel->skipped[k], link, e.rel_path);
+      return Status::Ok();
     }
     Status valid = ValidateRelativePath(e.rel_path);
     if (!valid.ok())
@@ -160,7 +201,7 @@ Status SelectOnDisk(const BuildSpec& spec, const std::string& root, const Output
     return Status::Ok();
   };
   WalkOptions wo;
-  wo.follow_symlinks = follow_symlinks;
+  wo.follow_symlinks = policy.symlinks == SymlinkPolicy::kFollow;
   wo.defer_regular_stat = true;  // stat'ed on every core (ListFilesInParallel)
   // Only links that an include pattern selects, or under which one could
   // match, are resolved (spec/cli.md, "Symbolic links and special files").
@@ -208,16 +249,17 @@ Status SelectDeclared(const BuildSpec& spec, FileSelection* sel) {
 }  // namespace
 
 StatusOr<FileSelection> SelectFiles(const BuildSpec& spec, const std::string& data_root,
-                                    const std::string& output_path, bool follow_symlinks) {
+                                    const std::string& output_path, const WalkPolicy& policy) {
   FileSelection sel;
   sel.source_order.resize(spec.sources.size());
+  sel.skipped.resize(spec.sources.size());
   std::iota(sel.source_order.begin(), sel.source_order.end(), size_t{0});
   std::sort(sel.source_order.begin(), sel.source_order.end(), [&](size_t a, size_t b) {
     return spec.sources[a].source.id() < spec.sources[b].source.id();
   });
   DTM_RETURN_IF_ERROR(SelectDeclared(spec, &sel));
   DTM_RETURN_IF_ERROR(
-      SelectOnDisk(spec, data_root, LocateOutput(data_root, output_path), follow_symlinks, &sel));
+      SelectOnDisk(spec, data_root, LocateOutput(data_root, output_path), policy, &sel));
   return sel;
 }
 

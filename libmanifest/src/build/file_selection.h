@@ -33,6 +33,9 @@ struct FileSelection {
   std::vector<SelectedFile> files;
   std::string paths;            // every SelectedFile's path bytes, back to back
   std::vector<HashTask> tasks;  // files on disk to hash, each once; mostly not yet stat'ed
+  // Per source (as source_order): the links and special files its patterns
+  // selected that the walk skipped.
+  std::vector<v1::SkippedEntries> skipped;
   // The data root the walk read, which tasks are opened beneath (-1 when no
   // source has patterns and nothing was walked).
   FileDescriptor root_fd;
@@ -42,12 +45,18 @@ struct FileSelection {
   }
 };
 
+// What the walk does with symbolic links and special files a pattern selects.
+struct WalkPolicy {
+  SymlinkPolicy symlinks = SymlinkPolicy::kError;
+  bool skip_special = false;
+};
+
 // Walks `data_root` once for all sources' patterns and reads every declared
 // file (inline and listings). Errors name the spec location of the source.
 // Files of the build's own output are never selected: `output_path`, its
 // checkpoint (OUTPUT.checkpoint) and its temporary files (.OUTPUT.*), when
 // they lie under the data root.
 StatusOr<FileSelection> SelectFiles(const BuildSpec& spec, const std::string& data_root,
-                                    const std::string& output_path, bool follow_symlinks);
+                                    const std::string& output_path, const WalkPolicy& policy);
 
 }  // namespace dtm::internal

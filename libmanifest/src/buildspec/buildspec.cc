@@ -41,6 +41,9 @@ class SpecLoader {
 
  private:
   Status CheckVersion(const YamlNode& root);
+  // The first value left as the placeholder TODO (dtm init --scan writes
+  // them), as an error naming its path; OK when there is none.
+  Status CheckNoTodo(const YamlNode& node, const std::string& path);
   Status LoadPrevious(const YamlEntry& entry, BuildSpec* spec);
   Status LoadSources(const YamlNode& node, BuildSpec* spec);
   Status LoadData(const YamlNode& node, const std::string& path, SourceSpec* spec);
@@ -54,6 +57,22 @@ class SpecLoader {
   std::string base_dir_;
   YamlMark root_mark_;
 };
+
+Status SpecLoader::CheckNoTodo(const YamlNode& node, const std::string& path) {
+  if (node.IsScalar() && node.Scalar() == "TODO") {
+    return yaml_.Error(node.Mark(), path,
+                       "still TODO: fill it in (dtm init --scan left it for you; the comment "
+                       "beside it says what it asks)");
+  }
+  for (size_t i = 0; i < node.items().size(); ++i) {
+    DTM_RETURN_IF_ERROR(CheckNoTodo(node.items()[i], ElementPath(path, i)));
+  }
+  for (const auto& [key, value] : node.pairs()) {
+    DTM_RETURN_IF_ERROR(
+        CheckNoTodo(value, path.empty() ? key.Scalar() : FieldPath(path, key.Scalar())));
+  }
+  return Status::Ok();
+}
 
 Status SpecLoader::CheckVersion(const YamlNode& root) {
   const YamlNode* found = root.Find("dtm");
@@ -81,11 +100,12 @@ StatusOr<BuildSpec> SpecLoader::Load(const YamlNode& root) {
                                               : "a scalar"));
   }
   DTM_RETURN_IF_ERROR(CheckVersion(root));
+  DTM_RETURN_IF_ERROR(CheckNoTodo(root, ""));
   BuildSpec spec;
   spec.base_dir = base_dir_;
   YamlToProto::Options top;
   top.only_fields = {"dataset", "publisher", "models"};
-  top.extra_keys = {"dtm", "previous", "sources"};
+  top.extra_keys = {"dtm", "previous", "sources", "symlinks", "special_files"};
   std::vector<YamlEntry> extras;
   DTM_RETURN_IF_ERROR(yaml_.ToMessage(root, &spec.header, "", top, &extras));
   const YamlNode* sources = nullptr;
@@ -93,6 +113,20 @@ StatusOr<BuildSpec> SpecLoader::Load(const YamlNode& root) {
     yaml_.RecordMark(entry.key, entry.key_node, entry.value);
     if (entry.key == "previous") DTM_RETURN_IF_ERROR(LoadPrevious(entry, &spec));
     if (entry.key == "sources") sources = &entry.value;
+    if (entry.key == "symlinks") {
+      DTM_ASSIGN_OR_RETURN(std::string value, yaml_.String(entry.value, "symlinks"));
+      auto policy = ParseSymlinkPolicy(value);
+      if (!policy.ok()) return rules_.Fail("symlinks", policy.status().message());
+      spec.symlinks = *policy;
+    }
+    if (entry.key == "special_files") {
+      DTM_ASSIGN_OR_RETURN(std::string value, yaml_.String(entry.value, "special_files"));
+      if (value != "error" && value != "skip") {
+        return rules_.Fail("special_files",
+                           "expected error or skip, not " + QuoteForMessage(value));
+      }
+      spec.skip_special = value == "skip";
+    }
   }
   DTM_RETURN_IF_ERROR(rules_.CheckHeader(spec.header));
   if (sources == nullptr) {
@@ -167,7 +201,8 @@ Status SpecLoader::LoadData(const YamlNode& node, const std::string& path, Sourc
   std::vector<YamlEntry> entries;
   if (!node.IsNull()) {
     DTM_RETURN_IF_ERROR(yaml_.Entries(
-        node, path, {"include", "exclude", "listing", "files", "documents", "document_listing"},
+        node, path,
+        {"include", "exclude", "exclude_from", "listing", "files", "documents", "document_listing"},
         &entries));
   }
   for (const YamlEntry& entry : entries) {
@@ -184,6 +219,14 @@ Status SpecLoader::LoadData(const YamlNode& node, const std::string& path, Sourc
         }
       }
       (entry.key == "include" ? spec->include : spec->exclude) = std::move(patterns);
+    } else if (entry.key == "exclude_from") {
+      std::vector<YamlMark> marks;
+      DTM_ASSIGN_OR_RETURN(std::vector<std::string> files,
+                           yaml_.StringList(entry.value, entry_path, &marks));
+      for (size_t i = 0; i < files.size(); ++i) {
+        DTM_ASSIGN_OR_RETURN(std::string file, ExistingFile(files[i], ElementPath(entry_path, i)));
+        spec->exclude_from.push_back(std::move(file));
+      }
     } else if (entry.key == "documents") {
       DTM_RETURN_IF_ERROR(LoadDocumentRule(entry.value, entry_path, spec));
     } else if (entry.key == "document_listing") {
@@ -302,6 +345,14 @@ StatusOr<BuildSpec> ParseBuildSpec(std::string_view yaml_text, const std::string
   spec->path = path_for_messages;
   FinishLicenses(&*spec);
   return spec;
+}
+
+StatusOr<SymlinkPolicy> ParseSymlinkPolicy(std::string_view name) {
+  if (name == "error") return SymlinkPolicy::kError;
+  if (name == "skip") return SymlinkPolicy::kSkip;
+  if (name == "follow") return SymlinkPolicy::kFollow;
+  return Status::InvalidArgument("expected error, skip or follow, not " +
+                                 internal::QuoteForMessage(name));
 }
 
 StatusOr<BuildSpec> LoadBuildSpec(const std::string& path) {

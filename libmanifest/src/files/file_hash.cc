@@ -1,6 +1,7 @@
 // Hashing regular files in blocks, with the checks that the bytes hashed are
 // one version of one file (dtm/file_hash.h).
 #include "dtm/file_hash.h"
+#include "files/walker.h"
 
 #include "files/read_file.h"
 
@@ -48,16 +49,6 @@ StatusOr<int> OpenRegularFileAt(int dir_fd, const char* path, const std::string&
   return OpenError(name, "open", errno);
 }
 
-const char* FileTypeName(mode_t mode) {
-  if (S_ISDIR(mode)) return "a directory";
-  if (S_ISLNK(mode)) return "a symbolic link";
-  if (S_ISFIFO(mode)) return "a FIFO";
-  if (S_ISSOCK(mode)) return "a socket";
-  if (S_ISCHR(mode)) return "a character device";
-  if (S_ISBLK(mode)) return "a block device";
-  return "not a regular file";
-}
-
 FileIdentity IdentityOf(const struct stat& st) {
   FileIdentity id;
   id.device = static_cast<uint64_t>(st.st_dev);
@@ -68,8 +59,8 @@ FileIdentity IdentityOf(const struct stat& st) {
 }
 
 Status NotRegular(const std::string& name, mode_t mode) {
-  return Status::InvalidArgument(name,
-                                 std::string("is ") + FileTypeName(mode) + ", not a regular file");
+  return Status::InvalidArgument(
+      name, std::string("is ") + internal::FileTypeName(mode) + ", not a regular file");
 }
 
 // Resets a Sha256 on every way out of a scope unless the digest was taken, so a

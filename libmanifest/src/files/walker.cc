@@ -226,6 +226,7 @@ class Walker {
       e.listed.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
     } else {
       e.type = WalkEntry::Type::kOther;
+      e.mode = static_cast<uint32_t>(st.st_mode);
     }
     return visit_(e);
   }
@@ -242,6 +243,16 @@ class Walker {
 };
 
 }  // namespace
+
+const char* FileTypeName(uint32_t mode) {
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISLNK(mode)) return "a symbolic link";
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISSOCK(mode)) return "a socket";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  return "not a regular file";
+}
 
 Status WalkTree(const std::string& root, const WalkOptions& options,
                 const std::function<bool(std::string_view rel_dir)>& descend,

@@ -29,6 +29,8 @@ struct WalkEntry {
   // WalkOptions::defer_regular_stat).
   bool is_listed = false;
   FileIdentity listed;
+  // For kOther: the entry's st_mode (a FIFO, socket or device), for messages.
+  uint32_t mode = 0;
 };
 
 struct WalkOptions {
@@ -66,6 +68,10 @@ struct WalkOptions {
 Status WalkTree(const std::string& root, const WalkOptions& options,
                 const std::function<bool(std::string_view rel_dir)>& descend,
                 const std::function<Status(const WalkEntry& entry)>& visit);
+
+// "a FIFO", "a socket", "a character device", "a block device", "a
+// directory", "a symbolic link", or "not a regular file", for an st_mode.
+const char* FileTypeName(uint32_t mode);
 
 // Joins a root and a relative path with one "/".
 std::string JoinPath(std::string_view root, std::string_view rel);

@@ -109,6 +109,12 @@ void WriteSource(std::ostream& out, const SourceLine& line, bool public_view) {
         << EnumLabel(v1::Answer_descriptor(), s.personal_data().contains_personal_information());
   }
   out << "\n";
+  if (s.has_skipped()) {
+    out << "      left out by the build: " << CountOf(s.skipped().symlinks(), "symbolic link")
+        << ", " << CountOf(s.skipped().special_files(), "special file");
+    if (!s.skipped().first().empty()) out << " (first: " << s.skipped().first() << ")";
+    out << "\n";
+  }
   // Which models used it, and how (spec/schema.md, "Scope and roles").
   if (s.models_size() > 0 || s.roles_size() > 0) {
     out << "      used for ";
