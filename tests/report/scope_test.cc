@@ -211,6 +211,9 @@ TEST(ScopeTest, SummaryOlderThanTheManifestIsWarned) {
   options.model = &model;
   const ManifestFacts facts = FactsOf(RichSources());   // created 2026-01-01
   EXPECT_TRUE(ReportWarnings(facts, options).empty());  // updated the same day
+  ManifestFacts later = facts;                          // built later that day: still the same day
+  later.header.mutable_created()->set_seconds(1767225600 + 17 * 3600);
+  EXPECT_TRUE(ReportWarnings(later, options).empty());
   model.mutable_summary_updated()->set_seconds(1767225600 - 86400);
   const auto warnings = ReportWarnings(facts, options);
   ASSERT_EQ(warnings.size(), 1u);

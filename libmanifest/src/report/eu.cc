@@ -212,15 +212,16 @@ void AddAcquisitionDates(Document* doc, const ManifestFacts& facts, const v1::Mo
   } else {
     const int64_t at_least = std::max(latest_end, latest_start_ongoing);
     const bool created = HasTime(facts.header.created());
-    value =
-        (created ? "between " + FormatDate(at_least) + " and " + FormatDate(facts.header.created())
-                 : FormatDate(at_least) + " or later") +
-        ": collection is ongoing for " + IdList(ongoing) +
-        (created ? ", and the manifest, created " + FormatDate(facts.header.created()) +
-                       ", lists what was acquired by then"
-                 : "") +
-        (latest_end ? "; the latest end of a finished collection is " + FormatDate(latest_end)
-                    : "");
+    value = (created ? "between " + FormatDate(at_least) + " and " +
+                           FormatDate(Day(facts.header.created()) * 86400)
+                     : FormatDate(at_least) + " or later") +
+            ": collection is ongoing for " + IdList(ongoing) +
+            (created ? ", and the manifest, created " +
+                           FormatDate(Day(facts.header.created()) * 86400) +
+                           ", lists what was acquired by then"
+                     : "") +
+            (latest_end ? "; the latest end of a finished collection is " + FormatDate(latest_end)
+                        : "");
   }
   AddItemWithGaps(doc, "Latest date of data acquisition", Text(value), lacking,
                   "end of collection (or that it is ongoing)");

@@ -32,17 +32,22 @@ std::vector<std::string> ReportWarnings(const ManifestFacts& facts, const Report
   const v1::ModelFile* model = options.model;
   if (options.kind == ReportTemplate::kEuAiAct && model &&
       internal::HasTime(model->summary_updated()) && internal::HasTime(facts.header.created()) &&
-      model->summary_updated().seconds() < facts.header.created().seconds()) {
-    warnings.push_back(
-        "the summary's date of last update, " + FormatDate(model->summary_updated()) +
-        ", is before the manifest was created, " + FormatDate(facts.header.created()) +
-        ": the summary predates the evidence it is made from; update "
-        "summary_updated (and summary_version) in the model file");
+      internal::Day(model->summary_updated()) < internal::Day(facts.header.created())) {
+    warnings.push_back("the summary's date of last update, " +
+                       FormatDate(model->summary_updated()) +
+                       ", is before the manifest was created, " +
+                       FormatDate(internal::Day(facts.header.created()) * 86400) +
+                       ": the summary predates the evidence it is made from; update "
+                       "summary_updated (and summary_version) in the model file");
   }
   return warnings;
 }
 
 namespace internal {
+
+int64_t Day(const google::protobuf::Timestamp& t) {
+  return t.seconds() >= 0 ? t.seconds() / 86400 : (t.seconds() - 86399) / 86400;
+}
 
 std::vector<std::string> ContentKinds(const v1::Source& s) {
   std::vector<std::string> out;

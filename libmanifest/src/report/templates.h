@@ -58,6 +58,11 @@ std::string SourceLabel(const v1::Source& s);
 
 // ---- Scope, roles and types (report/scope.cc)
 
+// The calendar day (UTC) of `t`, as days since 1970-01-01: reports compare and
+// show dates by day, so a manifest built later on the day a summary was
+// updated does not make the summary look older.
+int64_t Day(const google::protobuf::Timestamp& t);
+
 // The kinds of content of `s` in words: its content_types that are not media
 // types (IsMediaType; a manifest written before media_types mixed them).
 std::vector<std::string> ContentKinds(const v1::Source& s);
