@@ -218,6 +218,20 @@ TEST(BuilderTest, UnselectedLinksAreNotFollowed) {
                    "'books/more': symbolic link points outside the data root");
 }
 
+TEST(BuilderTest, SelectedLinkToAFolderIsAnErrorByDefault) {
+  TempDir outside;
+  outside.Write("more.txt", "more");
+  TempDir d;
+  WriteData(d);
+  ASSERT_EQ(symlink(outside.path().c_str(), d.Path("books/more").c_str()), 0);
+  ExpectBuildError(MakeSpec(d), FixedTime(), d.Path("out.dtm"), StatusCode::kInvalidArgument,
+                   "'books/more' is a symbolic link");
+  // One that no pattern could select anything under is not.
+  ASSERT_EQ(unlink(d.Path("books/more").c_str()), 0);
+  ASSERT_EQ(symlink(outside.path().c_str(), d.Path("elsewhere").c_str()), 0);
+  EXPECT_TRUE(BuildManifest(MakeSpec(d), FixedTime(), d.Path("out.dtm")).ok());
+}
+
 TEST(BuilderTest, SpecialFileIsAnError) {
   TempDir d;
   WriteData(d);
@@ -248,6 +262,9 @@ TEST(BuilderTest, SkippedLinksAndSpecialFilesAreCountedPerSource) {
   ASSERT_EQ(mkfifo(d.Path("code/pipe").c_str(), 0600), 0);
   ASSERT_EQ(mkfifo(d.Path("code/pipe.tmp").c_str(), 0600), 0);  // excluded: not counted
   ASSERT_EQ(symlink("a.txt", d.Path("notes.md").c_str()), 0);   // selected by nobody
+  // A link to a file that no pattern matches is not selected, though a folder
+  // of that name could hold .txt files.
+  ASSERT_EQ(symlink("a.txt", d.Path("books/notes-link.md").c_str()), 0);
   BuildOptions o = FixedTime();
   o.symlinks = SymlinkPolicy::kSkip;
   ExpectBuildError(MakeSpec(d), o, d.Path("out.dtm"), StatusCode::kInvalidArgument,

@@ -158,21 +158,16 @@ Status SelectOnDisk(const BuildSpec& spec, const std::string& root, const Output
           included = true;
         }
       }
+      // A link to a folder is selected when a pattern could match under it.
+      if (!included && e.type == WalkEntry::Type::kSymlink && e.target_is_folder) {
+        included = std::any_of(sp.include.begin(), sp.include.end(),
+                               [&](const GlobPattern& g) { return g.CouldMatchUnder(e.rel_path); });
+      }
       if (!included) continue;
       bool excluded = std::any_of(sp.exclude.begin(), sp.exclude.end(),
                                   [&](const GlobPattern& g) { return g.Matches(e.rel_path); }) ||
                       sp.ignored.Ignored(e.rel_path, false);
       if (!excluded) hits.push_back(k);
-    }
-    // A link to a folder is selected when a pattern could match under it.
-    if (e.type == WalkEntry::Type::kSymlink && policy.symlinks == SymlinkPolicy::kSkip) {
-      for (uint32_t k = 0; k < patterns.size(); ++k) {
-        if (std::find(hits.begin(), hits.end(), k) != hits.end()) continue;
-        if (std::any_of(patterns[k].include.begin(), patterns[k].include.end(),
-                        [&](const GlobPattern& g) { return g.CouldMatchUnder(e.rel_path); })) {
-          hits.push_back(k);
-        }
-      }
     }
     if (hits.empty()) return Status::Ok();
     const SourceSpec& first = spec.sources[sel->source_order[hits[0]]];

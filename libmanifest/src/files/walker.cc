@@ -169,6 +169,8 @@ class Walker {
       e.type = WalkEntry::Type::kSymlink;
       e.rel_path = rel;
       e.open_path = abs;
+      struct stat target;
+      e.target_is_folder = fstatat(dfd, name, &target, 0) == 0 && S_ISDIR(target.st_mode);
       return visit_(e);
     }
     if (options_.link_wanted && !options_.link_wanted(rel)) return Status::Ok();

@@ -31,6 +31,10 @@ struct WalkEntry {
   FileIdentity listed;
   // For kOther: the entry's st_mode (a FIFO, socket or device), for messages.
   uint32_t mode = 0;
+  // For kSymlink: whether the link's target is a folder (a stat through the
+  // link: metadata only, nothing is opened), so a caller can tell whether a
+  // pattern could select something under it.
+  bool target_is_folder = false;
 };
 
 struct WalkOptions {
