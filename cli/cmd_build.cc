@@ -20,6 +20,7 @@ struct BuildArgs {
   bool follow_symlinks = false;
   std::string symlinks;
   bool skip_special = false;
+  std::string file_names;
   bool resume = false;
   bool quiet = false;
 };
@@ -57,6 +58,11 @@ int RunBuild(const BuildArgs& args) {
     opts.symlinks = *policy;
   }
   if (args.skip_special) opts.skip_special = true;
+  if (!args.file_names.empty()) {
+    auto policy = ParseFileNamePolicy(args.file_names);
+    if (!policy.ok()) return ReportError("build", policy.status().WithContext("--file-names"));
+    opts.file_names = *policy;
+  }
   opts.resume = args.resume;
   if (!args.created.empty()) {
     auto t = ParseCreatedTime(args.created);
@@ -130,6 +136,9 @@ DTM_REGISTER_COMMAND(
                         "The same as --symlinks follow");
           app->add_flag("--skip-special", args->skip_special,
                         "Leave out FIFOs, sockets and devices the patterns select, and count them");
+          app->add_option("--file-names", args->file_names,
+                          "Names that are not UTF-8 or hold control characters: error "
+                          "(default) or escape (recorded as caf\\xE9.txt, spec/container.md)");
           app->add_flag("--resume", args->resume,
                         "Continue an interrupted build: reuse the digests in OUTPUT.checkpoint");
           app->add_option("--created", args->created,

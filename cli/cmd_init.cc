@@ -55,8 +55,9 @@ int RunScan(const InitArgs& args) {
         Counted(result->special_files, "special file").c_str());
   if (result->bad_names > 0) {
     Print(
-        "%s names are not valid manifest paths (not UTF-8, or control characters): rename them "
-        "or exclude them\n",
+        "%s names are not UTF-8, or hold control characters or backslashes: the spec says "
+        "file_names: escape, "
+        "which records them escaped (spec/container.md)\n",
         GroupDigits(result->bad_names).c_str());
   }
   Print("left for you: %s values marked TODO (dtm build refuses the spec until each is filled)\n",

@@ -10,6 +10,7 @@
 #include "dtm/documents.h"
 #include "dtm/file_io.h"
 #include "dtm/proof.h"
+#include "dtm/records.h"
 
 namespace dtm::cli {
 namespace {
@@ -50,6 +51,16 @@ StatusOr<ProofQuery> QueryOf(const ProveArgs& args) {
     query.kind = K::kDigest;
     DTM_ASSIGN_OR_RETURN(query.digest, DigestOption(args.digest, "--digest"));
   } else if (!args.path.empty()) {
+    // A name no manifest can record is refused rather than proved absent; a
+    // raw name that would be recorded escaped says how to ask for it.
+    if (Status s = ValidateRelativePath(args.path); !s.ok()) {
+      const std::string escaped = EscapeFileName(args.path);
+      std::string hint;
+      if (escaped != args.path && ValidateRelativePath(escaped).ok()) {
+        hint = "; a manifest records that name escaped: --path '" + escaped + "'";
+      }
+      return Status::InvalidArgument("--path", s.message() + hint);
+    }
     query.kind = K::kPath;
     query.value = args.path;
   } else if (!args.source.empty()) {

@@ -307,6 +307,51 @@ TEST(BuilderTest, NonUtf8NameIsAnError) {
                    "books/bad");
 }
 
+TEST(BuilderTest, EscapedNamesAreRecordedAndVerifiedAgainstTheirFiles) {
+  TempDir d;
+  WriteData(d);
+  d.Write("books/caf\xe9.txt", "latin-1");
+  d.Write("books/new\nline.txt", "newline");
+  d.Write("books/back\\slash.txt", "backslash");
+  d.Write("books/caf\\xE9.txt", "looks escaped");  // a literal backslash, x, E, 9
+  // Refused as they stand; a backslash shown as the escape it would get
+  // (which of the names comes first is the walk's order).
+  ExpectBuildError(MakeSpec(d), FixedTime(), d.Path("out.dtm"), StatusCode::kInvalidArgument,
+                   "\\x5C");
+  d.Write(".dtmignore", "*slash.txt\n*\\\\xE9.txt\nnew*\n");
+  ExpectBuildError(MakeSpec(d), FixedTime(), d.Path("out.dtm"), StatusCode::kInvalidArgument,
+                   "path 'books/caf\\xE9.txt': path is not valid UTF-8 at byte 9");
+  ASSERT_EQ(unlink(d.Path(".dtmignore").c_str()), 0);
+  BuildOptions o = FixedTime();
+  o.file_names = FileNamePolicy::kEscape;
+  auto r = BuildManifest(MakeSpec(d), o, d.Path("out.dtm"));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  std::map<std::string, std::string> sha_by_path;
+  for (const v1::Record& rec : ReadRecords(d.Path("out.dtm"))) {
+    if (rec.has_file()) sha_by_path[rec.file().path()] = rec.file().sha256();
+  }
+  for (const char* p : {"books/caf\\xE9.txt", "books/new\\x0Aline.txt", "books/back\\x5Cslash.txt",
+                        "books/caf\\x5CxE9.txt"}) {
+    EXPECT_EQ(sha_by_path.count(p), 1u) << p;
+  }
+  EXPECT_NE(sha_by_path["books/caf\\xE9.txt"], sha_by_path["books/caf\\x5CxE9.txt"]);
+  // The spec key gives the same bytes.
+  BuildSpec spec = MakeSpec(d);
+  spec.file_names = FileNamePolicy::kEscape;
+  ASSERT_TRUE(BuildManifest(spec, FixedTime(), d.Path("again.dtm")).ok());
+  EXPECT_EQ(ReadAll(d.Path("again.dtm")), ReadAll(d.Path("out.dtm")));
+  // verify --data finds each file by its raw name, and sees a change to one.
+  auto clean = CheckDataAgainstManifest(d.Path("out.dtm"), d.path(), {});
+  ASSERT_TRUE(clean.ok()) << clean.status().ToString();
+  EXPECT_TRUE(clean->ok());
+  EXPECT_EQ(clean->files_verified, 7u);
+  d.Write("books/caf\xe9.txt", "latin-2");
+  auto changed = CheckDataAgainstManifest(d.Path("out.dtm"), d.path(), {});
+  ASSERT_TRUE(changed.ok());
+  ASSERT_EQ(changed->problems.size(), 1u);
+  EXPECT_EQ(changed->problems[0].path, "books/caf\\xE9.txt");
+}
+
 TEST(BuilderTest, PathSelectedTwiceInOneSourceIsAnError) {
   TempDir d;
   WriteData(d);

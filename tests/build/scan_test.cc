@@ -63,7 +63,7 @@ TEST(ScanTest, ProposesOneSourcePerTopLevelFolderWithWhatItMeasured) {
   ASSERT_EQ(r->sources.size(), 4u);  // books, code, photos, top-level-files; not .git
   EXPECT_EQ(r->sources[0].id, "books");
   EXPECT_EQ(r->sources[0].modality, "text");
-  EXPECT_EQ(r->sources[0].files, 2u);
+  EXPECT_EQ(r->sources[0].files, 3u);  // caf\xE9.txt too: it is recorded escaped
   EXPECT_EQ(r->sources[0].symlinks, 1u);
   EXPECT_EQ(r->sources[0].bad_names, 1u);
   EXPECT_EQ(r->sources[0].media_types, std::vector<std::string>{"text/plain"});
@@ -77,7 +77,8 @@ TEST(ScanTest, ProposesOneSourcePerTopLevelFolderWithWhatItMeasured) {
             (std::vector<std::string>{"image/png", "image/jpeg", "text/plain"}));
   EXPECT_EQ(r->sources[3].id, "top-level-files");
   EXPECT_EQ(r->sources[3].pattern, "*");
-  EXPECT_EQ(r->files, 7u);
+  EXPECT_EQ(r->files, 8u);
+  EXPECT_NE(r->spec_text.find("\nfile_names: escape\n"), std::string::npos);
   EXPECT_NE(r->spec_text.find("symlinks: TODO"), std::string::npos);
   EXPECT_NE(r->spec_text.find("special_files: skip"), std::string::npos);
   EXPECT_NE(r->spec_text.find("exclude: [\"**/.git/**\""), std::string::npos);
@@ -88,9 +89,6 @@ TEST(ScanTest, ProposesOneSourcePerTopLevelFolderWithWhatItMeasured) {
 TEST(ScanTest, BuildRefusesTheTodosThenBuildsTheFilledSpec) {
   TempDir d;
   WriteTree(d);
-  // The name that is not UTF-8 would stop the build: the scan says so; here
-  // it is renamed as the summary asks.
-  ASSERT_EQ(rename(d.Path("books/caf\xe9.txt").c_str(), d.Path("books/cafe.txt").c_str()), 0);
   auto r = WriteScannedSpec(d.path(), d.Path("dtm.yaml"));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   auto refused = LoadBuildSpec(d.Path("dtm.yaml"));
@@ -106,8 +104,21 @@ TEST(ScanTest, BuildRefusesTheTodosThenBuildsTheFilledSpec) {
   ASSERT_TRUE(spec.ok()) << spec.status().ToString() << "\n" << ReadAll(d.Path("dtm.yaml"));
   auto built = BuildManifest(*spec, BuildOptions(), d.Path("data.dtm"));
   ASSERT_TRUE(built.ok()) << built.status().ToString();
-  // books: a.txt b.txt cafe.txt; code: main.py; photos: 3; top level: README.
+  // books: a.txt b.txt caf\xE9.txt; code: main.py; photos: 3; top level: README.
   EXPECT_EQ(built->header.totals().files(), 8u);
+  // Without the spec's `file_names: escape`, the name stops the build, shown escaped.
+  const std::string filled = ReadAll(d.Path("dtm.yaml"));
+  d.Write("dtm.yaml", filled.substr(0, filled.find("file_names: escape")) +
+                          filled.substr(filled.find("file_names: escape") + 18));
+  spec = LoadBuildSpec(d.Path("dtm.yaml"));
+  ASSERT_TRUE(spec.ok()) << spec.status().ToString();
+  auto refused_name = BuildManifest(*spec, BuildOptions(), d.Path("data2.dtm"));
+  ASSERT_FALSE(refused_name.ok());
+  EXPECT_NE(refused_name.status().message().find(
+                "path 'books/caf\\xE9.txt': path is not valid UTF-8 at byte 9 (file_names: "
+                "escape records such names escaped)"),
+            std::string::npos)
+      << refused_name.status().message();
 }
 
 TEST(ScanTest, ManyTopLevelFoldersBecomeOneSource) {
@@ -119,6 +130,18 @@ TEST(ScanTest, ManyTopLevelFoldersBecomeOneSource) {
   EXPECT_EQ(r->sources[0].pattern, "**");
   EXPECT_EQ(r->sources[0].files, 70u);
   EXPECT_EQ(r->sources[0].media_types, std::vector<std::string>{"application/x-ndjson"});
+}
+
+TEST(ScanTest, AFolderNamedInLatin1GetsAPatternThatMatchesIt) {
+  TempDir d;
+  d.Write("caf\xe9/a.txt", "x");
+  d.Write("b*c/a.txt", "x");
+  auto r = ScanDataFolder(d.path(), "x");
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->sources.size(), 2u);
+  EXPECT_EQ(r->sources[0].pattern, "b\\*c/**");
+  EXPECT_EQ(r->sources[1].pattern, "caf?/**");
+  EXPECT_EQ(r->bad_names, 1u);
 }
 
 TEST(ScanTest, NotAFolderIsAnError) {

@@ -23,6 +23,7 @@
 #include "base/posix_file.h"
 #include "container/container_test_util.h"
 #include "dtm/container.h"
+#include "dtm/records.h"
 #include "lookup/key_trees.h"
 #include "testing/temp_dir.h"
 
@@ -94,6 +95,26 @@ std::vector<v1::Record> FramesRecords() {
   return records;
 }
 
+// One source whose file names needed the escaped form (container.md,
+// "Escaped file names"), beside a UTF-8 name that needs none.
+std::vector<v1::Record> EscapedNameRecords() {
+  std::vector<v1::Record> records = {MakeSource(
+      "scans", v1::USE_CLASS_COMMERCIAL, v1::ACQUISITION_METHOD_LICENSED, v1::MODALITY_TEXT)};
+  // name on disk, as recorded: sorted by the recorded bytes.
+  for (auto [raw, path] :
+       {std::pair{"back\\slash.txt", "back\\x5Cslash.txt"},
+        std::pair{"caf\\xE9.txt", "caf\\x5CxE9.txt"}, std::pair{"caf\xe9.txt", "caf\\xE9.txt"},
+        std::pair{"caf\xc3\xa9.txt", "caf\xc3\xa9.txt"},
+        std::pair{"new\nline.txt", "new\\x0Aline.txt"}}) {
+    EXPECT_EQ(EscapeFileName(raw), path);
+    const std::string content = std::string("named ") + raw;
+    v1::Record file = MakeFile("scans", std::string("latin1/") + path, content.size());
+    file.mutable_file()->set_sha256(std::string(AsBytes(Sha256Of(content))));
+    records.push_back(file);
+  }
+  return records;
+}
+
 std::vector<ValidVector> ValidVectors() {
   v1::Header frames_header = test::MinimalHeader();
   frames_header.mutable_dataset()->set_version("2026.02");
@@ -112,6 +133,12 @@ std::vector<ValidVector> ValidVectors() {
        1},
       {"frames.dtm", "3 sources and 5 files in frames of at most 3 records", FramesRecords(),
        frames_header, FramePolicy{1u << 20, 3}, 3},
+      {"escaped-names.dtm",
+       "1 source and 5 files, 4 of them with names in the escaped form",
+       EscapedNameRecords(),
+       test::MinimalHeader(),
+       {},
+       1},
   };
 }
 
@@ -396,6 +423,21 @@ std::vector<InvalidVector> InvalidVectors(const std::string& minimal) {
     add("path-escapes.dtm", CraftedBytes(r, records), C::kCorruption,
         "record 2: file '../etc/passwd' of source 'books': path has a '..' "
         "segment at byte 0");
+    r = records;
+    r[2].mutable_file()->set_path("novels/\\x61.txt");  // 'a' needs no escape
+    add("path-escape-not-needed.dtm", CraftedBytes(r, records), C::kCorruption,
+        "record 2: file 'novels/\\x5cx61.txt' of source 'books': path has an escape of a byte "
+        "that needs none (the escaped form is not canonical) at byte 7");
+    r = records;
+    r[2].mutable_file()->set_path("novels/caf\\xe9.txt");
+    add("path-escape-lowercase.dtm", CraftedBytes(r, records), C::kCorruption,
+        "record 2: file 'novels/caf\\x5cxe9.txt' of source 'books': path has a backslash that "
+        "does not begin an escape \\xHH (two uppercase hex digits) at byte 10");
+    r = records;
+    r[2].mutable_file()->set_path("novels/\\x00a.txt");
+    add("path-escape-nul.dtm", CraftedBytes(r, records), C::kCorruption,
+        "record 2: file 'novels/\\x5cx00a.txt' of source 'books': path has an escaped NUL byte, "
+        "which no file name holds at byte 7");
     r = records;
     r[4].mutable_file()->set_source_id("wiki");
     add("unknown-source.dtm", CraftedBytes(r, records), C::kCorruption,

@@ -59,7 +59,55 @@ TEST(RecordsPathTest, RejectsWithReason) {
   ExpectInvalid(ValidateRelativePath(std::string("a\0b", 3)), "path has a NUL byte at byte 1");
   ExpectInvalid(ValidateRelativePath("a\nb"), "path has control character '\\x0a' at byte 1");
   ExpectInvalid(ValidateRelativePath("a\x7f"), "path has control character '\\x7f' at byte 1");
-  ExpectInvalid(ValidateRelativePath("a\\b"), "path has a backslash at byte 1");
+  ExpectInvalid(ValidateRelativePath("a\\b"),
+                "path has a backslash that does not begin an escape \\xHH (two uppercase hex "
+                "digits) at byte 1");
+  ExpectInvalid(ValidateRawFileName("a\\b"), "path has a backslash at byte 1");
+  ExpectInvalid(ValidateRawFileName("a\xff"), "path is not valid UTF-8 at byte 1");
+  ExpectInvalid(ValidateRawFileName("a\tb"), "path has control character '\\x09' at byte 1");
+  ExpectInvalid(ValidateRawFileName("a/../b"), "path has a '..' segment at byte 2");
+}
+
+// The escaped form of spec/container.md, "Escaped file names", against its
+// vectors: every name that needs it, and the forms a verifier refuses.
+TEST(RecordsPathTest, EscapedFormRoundTrips) {
+  const std::pair<std::string, std::string> vectors[] = {
+      {"caf\xe9.txt", "caf\\xE9.txt"},
+      {"back\\slash", "back\\x5Cslash"},
+      {"new\nline\x7f", "new\\x0Aline\\x7F"},
+      {"caf\\xE9.txt", "caf\\x5CxE9.txt"},               // a literal "\xE9" in a name
+      {"\xe9\xc3\xa9", "\\xE9\xc3\xa9"},                 // an invalid byte before a valid one
+      {"\xed\xa0\x80", "\\xED\\xA0\\x80"},               // a surrogate: three bytes
+      {"\xc0\xaf/x", "\\xC0\\xAF/x"},                    // overlong '/'
+      {"r\xc3\xa9sum\xc3\xa9", "r\xc3\xa9sum\xc3\xa9"},  // valid UTF-8: unchanged
+      {"..\x5c", "..\\x5C"},
+  };
+  for (const auto& [raw, escaped] : vectors) {
+    EXPECT_EQ(EscapeFileName(raw), escaped);
+    auto back = UnescapeFileName(escaped);
+    ASSERT_TRUE(back.ok()) << escaped;
+    EXPECT_EQ(*back, raw);
+    EXPECT_TRUE(ValidateRelativePath(escaped).ok()) << escaped;
+  }
+  EXPECT_TRUE(ValidateRawFileName("r\xc3\xa9sum\xc3\xa9").ok());
+}
+
+TEST(RecordsPathTest, RejectsEscapesThatAreNotCanonical) {
+  const char* kNotAnEscape =
+      "path has a backslash that does not begin an escape \\xHH (two uppercase hex digits)";
+  ExpectInvalid(ValidateRelativePath("caf\\xe9"), std::string(kNotAnEscape) + " at byte 3");
+  ExpectInvalid(ValidateRelativePath("caf\\xE"), std::string(kNotAnEscape) + " at byte 3");
+  ExpectInvalid(ValidateRelativePath("caf\\u00e9"), std::string(kNotAnEscape) + " at byte 3");
+  ExpectInvalid(ValidateRelativePath("a\\"), std::string(kNotAnEscape) + " at byte 1");
+  const std::string kNeedsNone =
+      "path has an escape of a byte that needs none (the escaped form is not canonical)";
+  ExpectInvalid(ValidateRelativePath("\\x41"), kNeedsNone + " at byte 0");
+  ExpectInvalid(ValidateRelativePath("x/\\xC3\\xA9"), kNeedsNone + " at byte 2");  // é
+  ExpectInvalid(ValidateRelativePath("\\x2E\\x2E/a"), kNeedsNone + " at byte 0");  // ..
+  ExpectInvalid(ValidateRelativePath("a\\x2Fb"), kNeedsNone + " at byte 1");       // a '/'
+  ExpectInvalid(ValidateRelativePath("a\\x00"),
+                "path has an escaped NUL byte, which no file name holds at byte 1");
+  EXPECT_FALSE(UnescapeFileName("a\\q").ok());
 }
 
 TEST(RecordsPathTest, RejectsInvalidUtf8) {

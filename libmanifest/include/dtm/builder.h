@@ -24,6 +24,9 @@ struct BuildOptions {
   // `symlinks:` and `special_files:`, else an error for each.
   std::optional<SymlinkPolicy> symlinks;
   std::optional<bool> skip_special;
+  // Unset: the spec's `file_names:`, else an error for a name that would
+  // need the escaped form.
+  std::optional<FileNamePolicy> file_names;
   // The header's creation time. Unset: SOURCE_DATE_EPOCH when set, else now.
   std::optional<google::protobuf::Timestamp> created;
   // Take the digests of unchanged files from the checkpoint an interrupted

@@ -56,6 +56,14 @@ enum class SymlinkPolicy { kError, kSkip, kFollow };
 // "error", "skip" or "follow"; kInvalidArgument naming the value otherwise.
 StatusOr<SymlinkPolicy> ParseSymlinkPolicy(std::string_view name);
 
+// What a build does with a selected file whose name is not a valid
+// FileEntry.path as it stands (bytes that are not UTF-8, a control character
+// or a backslash): refuse it (the default), or record it in the escaped form
+// of spec/container.md, "Escaped file names" (EscapeFileName).
+enum class FileNamePolicy { kError, kEscape };
+// "error" or "escape"; kInvalidArgument naming the value otherwise.
+StatusOr<FileNamePolicy> ParseFileNamePolicy(std::string_view name);
+
 struct BuildSpec {
   std::string path;      // the spec file as given
   std::string base_dir;  // its folder ("." for a bare file name): the default data root
@@ -67,10 +75,11 @@ struct BuildSpec {
   // from that file; header.previous may already hold its url.
   std::string previous_manifest;
   std::vector<SourceSpec> sources;  // in spec order
-  // The spec's `symlinks:` and `special_files:` keys, when given; the
+  // The spec's `symlinks:`, `special_files:` and `file_names:` keys, when given; the
   // command line's options win over them.
   std::optional<SymlinkPolicy> symlinks;
   std::optional<bool> skip_special;
+  std::optional<FileNamePolicy> file_names;  // the spec's `file_names:`
   // Things that load but deserve a look, each "path:line:col: source 'id':
   // problem": a license id that the SPDX License List marks deprecated.
   std::vector<std::string> warnings;

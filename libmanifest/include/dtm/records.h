@@ -35,12 +35,31 @@ Status ValidateSourceId(std::string_view id);
 // content in words (spec/schema.md, "Content types and media types").
 bool IsMediaType(std::string_view text);
 
-// OK when `path` is a relative POSIX path as FileEntry.path requires: 1 to 4096
-// bytes of valid UTF-8; no NUL, no other control character (U+0001..U+001F,
-// U+007F) and no backslash; segments separated by single "/", none empty, "."
-// or ".."; so no leading or trailing "/". Otherwise kInvalidArgument saying what
-// is wrong (the message does not repeat the path).
+// OK when `path` is a relative path as FileEntry.path requires
+// (spec/container.md, "Record rules"): 1 to 4096 bytes of valid UTF-8; no NUL
+// and no other control character (U+0001..U+001F, U+007F); segments separated
+// by single "/", none empty, "." or ".."; and every backslash begins an escape
+// \xHH of the escaped form, which is canonical (EscapeFileName of the name it
+// stands for gives it back). Otherwise kInvalidArgument saying what is wrong
+// (the message does not repeat the path).
 Status ValidateRelativePath(std::string_view path);
+
+// OK when `raw`, a relative name as the file system holds it, is a valid
+// FileEntry.path as it stands: ValidateRelativePath's rules with no backslash
+// at all, so EscapeFileName(raw) == raw. The messages say which byte breaks it.
+Status ValidateRawFileName(std::string_view raw);
+
+// The escaped form of a relative file name (spec/container.md, "Escaped file
+// names"): every backslash, C0 control and DEL, and every byte that does not
+// begin a valid UTF-8 sequence, as \xHH with uppercase hex digits; everything
+// else as it is. A bijection onto canonical escaped paths: the identity for a
+// name that needs no escape.
+std::string EscapeFileName(std::string_view raw);
+
+// The name an escaped path stands for: each \xHH as its byte. kInvalidArgument
+// for a backslash that does not begin \x and two uppercase hex digits. It does
+// not check that `path` is canonical (ValidateRelativePath does).
+StatusOr<std::string> UnescapeFileName(std::string_view path);
 
 // Checks a stream of records against the record rules and the canonical order,
 // and tallies the header's Totals and Composition from them. Feed every record

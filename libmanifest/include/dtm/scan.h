@@ -24,7 +24,7 @@ struct ScannedSource {
   uint64_t bytes = 0;
   uint64_t symlinks = 0;
   uint64_t special_files = 0;
-  uint64_t bad_names = 0;    // names that are not valid manifest paths (e.g. not UTF-8)
+  uint64_t bad_names = 0;  // names that need the escaped form (e.g. not UTF-8); also counted above
   uint64_t vcs_folders = 0;  // .git, .hg and .svn folders found below it (excluded)
   std::string modality;      // the guess: "text", "code", "image", "audio", "video" or "other"
   std::vector<std::string> media_types;  // of its most common known extensions, by bytes

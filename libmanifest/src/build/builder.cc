@@ -405,6 +405,9 @@ StatusOr<BuildResult> BuildManifest(const BuildSpec& spec, const BuildOptions& o
   WalkPolicy policy;
   policy.symlinks = options.symlinks.value_or(spec.symlinks.value_or(SymlinkPolicy::kError));
   policy.skip_special = options.skip_special.value_or(spec.skip_special.value_or(false));
+  policy.escape_names =
+      options.file_names.value_or(spec.file_names.value_or(FileNamePolicy::kError)) ==
+      FileNamePolicy::kEscape;
   DTM_ASSIGN_OR_RETURN(FileSelection sel, SelectFiles(spec, root, output_path, policy));
   DTM_ASSIGN_OR_RETURN(auto checkpoint, BuildCheckpoint::Open(BuildCheckpoint::PathFor(output_path),
                                                               options.resume));

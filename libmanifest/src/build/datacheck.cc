@@ -11,6 +11,7 @@
 #include "documents/extract.h"
 #include "documents/spool.h"
 #include "dtm/container.h"
+#include "dtm/records.h"
 #include "files/parallel_hash.h"
 #include "files/path_fold.h"
 #include "files/walker.h"
@@ -89,7 +90,7 @@ class DataChecker {
         root, wo, [](std::string_view) { return true; },
         [&](const WalkEntry& e) {
           DiskFile d;
-          d.rel_path = e.rel_path;
+          d.rel_path = EscapeFileName(e.rel_path);  // as a manifest records it
           d.task = HashTaskFor(e);
           d.regular = e.type == WalkEntry::Type::kRegular;
           disk_.push_back(std::move(d));

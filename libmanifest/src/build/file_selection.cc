@@ -23,10 +23,11 @@ struct SourcePatterns {
   std::vector<uint64_t> matches;  // per include pattern
 };
 
-// A path between quotes, controls, direction marks and bytes that are not
-// UTF-8 escaped (spec/errors.md), so a message never carries them raw.
-std::string Quote(std::string_view path) {
-  return "'" + Printable(path, ControlCharacters::kShowEscaped) + "'";
+// A name on disk between quotes, in the escaped form a manifest would record
+// (so a literal backslash shows as \x5C, unlike an escaped byte), with what
+// Printable still escapes (spec/errors.md): never a raw control byte.
+std::string Quote(std::string_view raw_path) {
+  return "'" + Printable(EscapeFileName(raw_path), ControlCharacters::kShowEscaped) + "'";
 }
 
 Status SourceError(const SourceSpec& s, std::string_view what) {
@@ -94,8 +95,10 @@ void CountSkipped(v1::SkippedEntries* skipped, bool link, const std::string& pat
   } else {
     skipped->set_special_files(skipped->special_files() + 1);
   }
-  if (ValidateRelativePath(path).ok() && (skipped->first().empty() || path < skipped->first())) {
-    skipped->set_first(path);
+  const std::string escaped = EscapeFileName(path);
+  if (ValidateRelativePath(escaped).ok() &&
+      (skipped->first().empty() || escaped < skipped->first())) {
+    skipped->set_first(escaped);
   }
 }
 
@@ -186,13 +189,22 @@ Status SelectOnDisk(const BuildSpec& spec, const std::string& root, const Output
       for (uint32_t k : hits) CountSkipped(&sel->skipped[k], link, e.rel_path);
       return Status::Ok();
     }
-    Status valid = ValidateRelativePath(e.rel_path);
-    if (!valid.ok())
-      return SourceError(first, "path " + Quote(e.rel_path) + ": " + valid.message());
+    std::string escaped;
+    if (Status raw = ValidateRawFileName(e.rel_path); !raw.ok()) {
+      if (!policy.escape_names) {
+        return SourceError(first, "path " + Quote(e.rel_path) + ": " + raw.message() +
+                                      " (file_names: escape records such names escaped)");
+      }
+      escaped = EscapeFileName(e.rel_path);
+      if (Status valid = ValidateRelativePath(escaped); !valid.ok()) {
+        return SourceError(first, "path " + Quote(e.rel_path) + ", escaped: " + valid.message());
+      }
+    }
+    const std::string_view path = escaped.empty() ? std::string_view(e.rel_path) : escaped;
     uint64_t task = sel->tasks.size();
     sel->tasks.push_back(HashTaskFor(e));
     // The size is the task's, set when it is listed (HashSelection).
-    for (uint32_t k : hits) AddFile(sel, k, e.rel_path, 0, Sha256Digest{}, task);
+    for (uint32_t k : hits) AddFile(sel, k, path, 0, Sha256Digest{}, task);
     return Status::Ok();
   };
   WalkOptions wo;

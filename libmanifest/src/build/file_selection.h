@@ -49,6 +49,9 @@ struct FileSelection {
 struct WalkPolicy {
   SymlinkPolicy symlinks = SymlinkPolicy::kError;
   bool skip_special = false;
+  // Record a name that is not a valid FileEntry.path as it stands in the
+  // escaped form (EscapeFileName) instead of refusing it.
+  bool escape_names = false;
 };
 
 // Walks `data_root` once for all sources' patterns and reads every declared

@@ -114,11 +114,22 @@ std::string IdFrom(std::string_view name) {
 }
 
 // `name` with the bytes a pattern treats specially made literal.
+// A pattern matching `name` alone, as far as a pattern can say it: a byte
+// that a spec's UTF-8 cannot hold (one the escaped form writes as \xHH) is
+// `?`, which matches any one byte.
 std::string GlobLiteral(std::string_view name) {
   std::string out;
-  for (char c : name) {
+  for (size_t i = 0; i < name.size();) {
+    const char c = name[i];
+    const size_t len = c == '\\' ? 1 : internal::Utf8SequenceAt(name, i);
+    if (len == 0 || static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      out += '?';
+      ++i;
+      continue;
+    }
     if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') out += '\\';
-    out += c;
+    out.append(name.substr(i, len));
+    i += len;
   }
   return out;
 }
@@ -214,10 +225,7 @@ class Scanner {
     if (e.rel_path.find('/') == std::string::npos && e.rel_path == "dtm.yaml") return Status::Ok();
     Tally& t = TallyFor(e.rel_path);
     ScannedSource& s = t.source;
-    if (!ValidateRelativePath(e.rel_path).ok()) {
-      ++s.bad_names;
-      return Status::Ok();
-    }
+    if (!ValidateRawFileName(e.rel_path).ok()) ++s.bad_names;
     if (e.type == WalkEntry::Type::kSymlink) {
       ++s.symlinks;
       return Status::Ok();
@@ -321,7 +329,7 @@ std::string Scanner::SpecText(const ScanResult& r, const std::string& dataset_na
     << "#\n# Found: " << Counted(r.files, "file") << " (" << HumanBytes(r.bytes) << ") in "
     << Counted(r.sources.size(), "source") << "; " << Counted(r.symlinks, "symbolic link") << ", "
     << Counted(r.special_files, "special file") << ", " << Counted(r.bad_names, "name")
-    << " that are not valid paths.\n"
+    << " that need the escaped form.\n"
     << "dtm: 1\n\n"
     << "dataset:\n"
     << "  name: " << Quoted(IdFrom(dataset_name)) << "   # a stable name for the dataset\n"
@@ -343,6 +351,13 @@ std::string Scanner::SpecText(const ScanResult& r, const std::string& dataset_na
       << " FIFOs, sockets or devices were found; they are never opened.\n"
          "special_files: skip\n\n";
   }
+  if (r.bad_names > 0) {
+    y << "# " << GroupDigits(r.bad_names)
+      << " names are not UTF-8, or hold control characters or backslashes: escape\n"
+         "# records them in the escaped form of spec/container.md (caf\\xE9.txt), error "
+         "refuses them.\n"
+         "file_names: escape\n\n";
+  }
   y << "sources:\n";
   for (const ScannedSource& s : r.sources) {
     y << "\n  # "
@@ -354,8 +369,7 @@ std::string Scanner::SpecText(const ScanResult& r, const std::string& dataset_na
     y << "\n";
     if (s.bad_names > 0) {
       y << "  # " << GroupDigits(s.bad_names)
-        << " names here are not valid manifest paths (not UTF-8, or control characters): rename "
-           "them\n";
+        << " names here are recorded escaped (not UTF-8, control characters, backslashes)\n";
     }
     y << "  - id: " << s.id << "\n"
       << "    name: TODO                # a human-readable name\n"

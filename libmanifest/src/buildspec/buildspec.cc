@@ -37,6 +37,26 @@ class SpecLoader {
   SpecLoader(const std::string& file, const std::string& base_dir, size_t text_bytes)
       : yaml_(file, YamlToProto::BudgetFor(text_bytes)), base_dir_(base_dir) {}
 
+  // The top-level keys that say what the walk does with links, special files
+  // and names that need escaping.
+  Status SetWalkPolicy(const std::string& key, const std::string& value, BuildSpec* spec) {
+    if (key == "symlinks") {
+      auto policy = ParseSymlinkPolicy(value);
+      if (!policy.ok()) return rules_.Fail(key, policy.status().message());
+      spec->symlinks = *policy;
+    } else if (key == "file_names") {
+      auto policy = ParseFileNamePolicy(value);
+      if (!policy.ok()) return rules_.Fail(key, policy.status().message());
+      spec->file_names = *policy;
+    } else {
+      if (value != "error" && value != "skip") {
+        return rules_.Fail(key, "expected error or skip, not " + QuoteForMessage(value));
+      }
+      spec->skip_special = value == "skip";
+    }
+    return Status::Ok();
+  }
+
   StatusOr<BuildSpec> Load(const YamlNode& root);
 
  private:
@@ -105,7 +125,7 @@ StatusOr<BuildSpec> SpecLoader::Load(const YamlNode& root) {
   spec.base_dir = base_dir_;
   YamlToProto::Options top;
   top.only_fields = {"dataset", "publisher", "models"};
-  top.extra_keys = {"dtm", "previous", "sources", "symlinks", "special_files"};
+  top.extra_keys = {"dtm", "previous", "sources", "symlinks", "special_files", "file_names"};
   std::vector<YamlEntry> extras;
   DTM_RETURN_IF_ERROR(yaml_.ToMessage(root, &spec.header, "", top, &extras));
   const YamlNode* sources = nullptr;
@@ -113,19 +133,10 @@ StatusOr<BuildSpec> SpecLoader::Load(const YamlNode& root) {
     yaml_.RecordMark(entry.key, entry.key_node, entry.value);
     if (entry.key == "previous") DTM_RETURN_IF_ERROR(LoadPrevious(entry, &spec));
     if (entry.key == "sources") sources = &entry.value;
-    if (entry.key == "symlinks") {
-      DTM_ASSIGN_OR_RETURN(std::string value, yaml_.String(entry.value, "symlinks"));
-      auto policy = ParseSymlinkPolicy(value);
-      if (!policy.ok()) return rules_.Fail("symlinks", policy.status().message());
-      spec.symlinks = *policy;
-    }
-    if (entry.key == "special_files") {
-      DTM_ASSIGN_OR_RETURN(std::string value, yaml_.String(entry.value, "special_files"));
-      if (value != "error" && value != "skip") {
-        return rules_.Fail("special_files",
-                           "expected error or skip, not " + QuoteForMessage(value));
-      }
-      spec.skip_special = value == "skip";
+    if (entry.key == "symlinks" || entry.key == "special_files" || entry.key == "file_names") {
+      auto value = yaml_.String(entry.value, entry.key);
+      if (!value.ok()) return value.status();
+      DTM_RETURN_IF_ERROR(SetWalkPolicy(entry.key, *value, &spec));
     }
   }
   DTM_RETURN_IF_ERROR(rules_.CheckHeader(spec.header));
@@ -352,6 +363,13 @@ StatusOr<SymlinkPolicy> ParseSymlinkPolicy(std::string_view name) {
   if (name == "skip") return SymlinkPolicy::kSkip;
   if (name == "follow") return SymlinkPolicy::kFollow;
   return Status::InvalidArgument("expected error, skip or follow, not " +
+                                 internal::QuoteForMessage(name));
+}
+
+StatusOr<FileNamePolicy> ParseFileNamePolicy(std::string_view name) {
+  if (name == "error") return FileNamePolicy::kError;
+  if (name == "escape") return FileNamePolicy::kEscape;
+  return Status::InvalidArgument("expected error or escape, not " +
                                  internal::QuoteForMessage(name));
 }
 

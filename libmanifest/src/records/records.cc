@@ -14,33 +14,41 @@ namespace {
 
 std::string At(size_t pos) { return " at byte " + std::to_string(pos); }
 
-// Length of the UTF-8 sequence starting at text[pos], or 0 when it is not a
-// valid, shortest-form encoding of a scalar value (RFC 3629).
-size_t Utf8SequenceLength(std::string_view text, size_t pos) {
-  auto byte = [&](size_t i) -> unsigned { return static_cast<unsigned char>(text[i]); };
-  const unsigned b0 = byte(pos);
-  if (b0 < 0x80) return 1;
-  size_t len = 0;
-  unsigned lo = 0x80, hi = 0xbf;  // allowed range of the second byte
-  if (b0 >= 0xc2 && b0 <= 0xdf) {
-    len = 2;
-  } else if (b0 >= 0xe0 && b0 <= 0xef) {
-    len = 3;
-    if (b0 == 0xe0) lo = 0xa0;  // no overlong forms
-    if (b0 == 0xed) hi = 0x9f;  // no surrogates
-  } else if (b0 >= 0xf0 && b0 <= 0xf4) {
-    len = 4;
-    if (b0 == 0xf0) lo = 0x90;  // no overlong forms
-    if (b0 == 0xf4) hi = 0x8f;  // nothing above U+10FFFF
-  } else {
-    return 0;
+// True for a byte the escaped form writes as \xHH wherever it stands: a C0
+// control, DEL and the backslash itself.
+bool AlwaysEscaped(unsigned char c) { return c < 0x20 || c == 0x7f || c == '\\'; }
+
+constexpr char kHexDigits[] = "0123456789ABCDEF";
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;  // lowercase is not the canonical form
+}
+
+// The segment rules shared by raw names and escaped paths: no empty segment,
+// no "." or "..", so no leading or trailing "/".
+Status CheckSegments(std::string_view path) {
+  if (path.empty()) return Status::InvalidArgument("path is empty");
+  if (path.size() > kMaxPathBytes) {
+    return Status::InvalidArgument("path is " + std::to_string(path.size()) +
+                                   " bytes, longer than " + std::to_string(kMaxPathBytes));
   }
-  if (pos + len > text.size()) return 0;
-  if (byte(pos + 1) < lo || byte(pos + 1) > hi) return 0;
-  for (size_t i = 2; i < len; ++i) {
-    if ((byte(pos + i) & 0xc0) != 0x80) return 0;
+  if (path.front() == '/') return Status::InvalidArgument("path is absolute (starts with '/')");
+  if (path.back() == '/') return Status::InvalidArgument("path ends with '/'");
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t end = path.find('/', start);
+    if (end == std::string_view::npos) end = path.size();
+    const std::string_view segment = path.substr(start, end - start);
+    if (segment.empty()) return Status::InvalidArgument("path has an empty segment" + At(start));
+    if (segment == "." || segment == "..") {
+      return Status::InvalidArgument("path has a " + internal::QuoteForMessage(segment) +
+                                     " segment" + At(start));
+    }
+    start = end + 1;
   }
-  return len;
+  return Status::Ok();
 }
 
 bool AddChecked(uint64_t* sum, uint64_t value) { return !__builtin_add_overflow(*sum, value, sum); }
@@ -90,37 +98,100 @@ bool IsMediaType(std::string_view text) {
   return true;
 }
 
-Status ValidateRelativePath(std::string_view path) {
-  if (path.empty()) return Status::InvalidArgument("path is empty");
-  if (path.size() > kMaxPathBytes) {
-    return Status::InvalidArgument("path is " + std::to_string(path.size()) +
-                                   " bytes, longer than " + std::to_string(kMaxPathBytes));
+std::string EscapeFileName(std::string_view raw) {
+  std::string out;
+  out.reserve(raw.size());
+  for (size_t pos = 0; pos < raw.size();) {
+    const unsigned char c = static_cast<unsigned char>(raw[pos]);
+    const size_t len = AlwaysEscaped(c) ? 0 : internal::Utf8SequenceAt(raw, pos);
+    if (len == 0) {
+      out += "\\x";
+      out += kHexDigits[c >> 4];
+      out += kHexDigits[c & 15];
+      ++pos;
+    } else {
+      out.append(raw.substr(pos, len));
+      pos += len;
+    }
   }
-  if (path.front() == '/') return Status::InvalidArgument("path is absolute (starts with '/')");
-  if (path.back() == '/') return Status::InvalidArgument("path ends with '/'");
+  return out;
+}
+
+StatusOr<std::string> UnescapeFileName(std::string_view path) {
+  std::string raw;
+  raw.reserve(path.size());
+  for (size_t pos = 0; pos < path.size(); ++pos) {
+    if (path[pos] != '\\') {
+      raw += path[pos];
+      continue;
+    }
+    const bool room = pos + 3 < path.size();
+    const int hi = room && path[pos + 1] == 'x' ? HexValue(path[pos + 2]) : -1;
+    const int lo = hi < 0 ? -1 : HexValue(path[pos + 3]);
+    if (lo < 0) {
+      return Status::InvalidArgument(
+          "path has a backslash that does not begin an escape \\xHH (two uppercase hex "
+          "digits)" +
+          At(pos));
+    }
+    raw += static_cast<char>(hi * 16 + lo);
+    pos += 3;
+  }
+  return raw;
+}
+
+namespace {
+
+// The byte rules of a path: valid UTF-8, no NUL or other control character,
+// and a backslash only where `backslashes` (set when one is met) is not null.
+Status CheckCharacters(std::string_view path, bool* backslashes) {
   for (size_t pos = 0; pos < path.size();) {
     const unsigned char c = static_cast<unsigned char>(path[pos]);
     if (c == 0) return Status::InvalidArgument("path has a NUL byte" + At(pos));
-    if (c < 0x20 || c == 0x7f) {
+    if (c == '\\') {
+      if (backslashes == nullptr) return Status::InvalidArgument("path has a backslash" + At(pos));
+      *backslashes = true;
+      ++pos;
+      continue;
+    }
+    if (AlwaysEscaped(c)) {
       return Status::InvalidArgument("path has control character " +
                                      internal::QuoteForMessage(path.substr(pos, 1)) + At(pos));
     }
-    if (c == '\\') return Status::InvalidArgument("path has a backslash" + At(pos));
-    const size_t len = Utf8SequenceLength(path, pos);
+    const size_t len = internal::Utf8SequenceAt(path, pos);
     if (len == 0) return Status::InvalidArgument("path is not valid UTF-8" + At(pos));
     pos += len;
   }
-  size_t start = 0;
-  while (start <= path.size()) {
-    size_t end = path.find('/', start);
-    if (end == std::string_view::npos) end = path.size();
-    const std::string_view segment = path.substr(start, end - start);
-    if (segment.empty()) return Status::InvalidArgument("path has an empty segment" + At(start));
-    if (segment == "." || segment == "..") {
-      return Status::InvalidArgument("path has a " + internal::QuoteForMessage(segment) +
-                                     " segment" + At(start));
-    }
-    start = end + 1;
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status ValidateRawFileName(std::string_view raw) {
+  DTM_RETURN_IF_ERROR(CheckCharacters(raw, nullptr));
+  return CheckSegments(raw);
+}
+
+Status ValidateRelativePath(std::string_view path) {
+  bool escaped = false;
+  DTM_RETURN_IF_ERROR(CheckCharacters(path, &escaped));
+  DTM_RETURN_IF_ERROR(CheckSegments(path));
+  if (!escaped) return Status::Ok();
+  DTM_ASSIGN_OR_RETURN(std::string raw, UnescapeFileName(path));
+  if (const size_t nul = path.find("\\x00"); nul != std::string_view::npos) {
+    return Status::InvalidArgument("path has an escaped NUL byte, which no file name holds" +
+                                   At(nul));
+  }
+  const std::string canonical = EscapeFileName(raw);
+  if (canonical != path) {
+    size_t at = 0;
+    while (at < path.size() && at < canonical.size() && path[at] == canonical[at]) ++at;
+    // Back to the escape the difference is in.
+    size_t escape = path.rfind('\\', at);
+    if (escape == std::string_view::npos || escape + 4 <= at) escape = at;
+    return Status::InvalidArgument(
+        "path has an escape of a byte that needs none (the escaped form is not canonical)" +
+        At(escape));
   }
   return Status::Ok();
 }
