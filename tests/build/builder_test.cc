@@ -584,6 +584,19 @@ TEST(BuilderIgnoreTest, DtmignoreInTheRootAndExcludeFromPerSource) {
   EXPECT_EQ(std::count(paths.begin(), paths.end(), "books/keep/d.txt"), 1);
   EXPECT_EQ(std::count(paths.begin(), paths.end(), "code/util.c"), 0);
   EXPECT_EQ(std::count(paths.begin(), paths.end(), "code/main.c"), 1);
+  // A .dtmignore in a folder applies there and wins over the root's.
+  d.Write("books/.dtmignore", "!drafts/\nkeep/\n");
+  d.Write("books/deep/.dtmignore", "*.txt\n");
+  r = BuildManifest(spec, FixedTime(), d.Path("nested.dtm"));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  paths.clear();
+  for (const v1::Record& rec : ReadRecords(d.Path("nested.dtm"))) {
+    if (rec.has_file()) paths.push_back(rec.file().path());
+  }
+  EXPECT_EQ(paths, (std::vector<std::string>{"books/a.txt", "books/drafts/c.txt", "code/main.c"}));
+  d.Write("books/deep/.dtmignore", "[broken\n");
+  ExpectBuildError(spec, FixedTime(), d.Path("out3.dtm"), StatusCode::kInvalidArgument,
+                   "books/deep/.dtmignore:1");
   // A bad pattern names the ignore file and its line.
   d.Write(".dtmignore", "ok\n[broken\n");
   ExpectBuildError(MakeSpec(d), FixedTime(), d.Path("out2.dtm"), StatusCode::kInvalidArgument,

@@ -49,6 +49,26 @@ TEST(IgnoreRulesTest, EscapesAndTrailingSpaces) {
   EXPECT_FALSE(r.Ignored("kept", false));
 }
 
+// A nested file's rules see paths relative to its folder, only under it, and
+// win over its parents' rules.
+TEST(IgnoreRulesTest, NestedFilesApplyToTheirFolderAndWin) {
+  IgnoreRules r;
+  ASSERT_TRUE(r.Add("*.tmp\n/top.txt\n", ".dtmignore").ok());
+  ASSERT_TRUE(r.Add("!keep.tmp\n/local.txt\ncache/\n", "a/.dtmignore", "a").ok());
+  EXPECT_TRUE(r.Ignored("x.tmp", false));
+  EXPECT_TRUE(r.Ignored("a/x.tmp", false));
+  EXPECT_FALSE(r.Ignored("a/keep.tmp", false));    // the nested file wins
+  EXPECT_FALSE(r.Ignored("a/b/keep.tmp", false));  // unanchored: any depth under a/
+  EXPECT_TRUE(r.Ignored("keep.tmp", false));       // not under a/
+  EXPECT_TRUE(r.Ignored("a/local.txt", false));    // anchored at a/
+  EXPECT_FALSE(r.Ignored("a/b/local.txt", false));
+  EXPECT_FALSE(r.Ignored("local.txt", false));
+  EXPECT_FALSE(r.Ignored("a/top.txt", false));  // the root's /top.txt is the root's only
+  EXPECT_TRUE(r.Ignored("a/cache/x", false));
+  EXPECT_FALSE(r.Ignored("ab/cache/x", false));  // "a/" is a folder, not a prefix of names
+  EXPECT_FALSE(r.Ignored("a", true));
+}
+
 TEST(IgnoreRulesTest, BadPatternNamesFileAndLine) {
   IgnoreRules rules;
   Status s = rules.Add("ok\n[unclosed\n", "data/.dtmignore");

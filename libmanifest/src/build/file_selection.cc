@@ -128,17 +128,21 @@ Status SelectOnDisk(const BuildSpec& spec, const std::string& root, const Output
     patterns[k].matches.assign(patterns[k].include.size(), 0);
   }
   if (!any) return Status::Ok();
-  // The data root's .dtmignore applies to every source, and its ignored
-  // folders are not entered.
+  // The .dtmignore files of the data root and of every folder the walk
+  // enters apply to every source, each to its own folder; ignored folders
+  // are not entered.
   IgnoreRules root_ignore;
-  const std::string ignore_file = JoinPath(root, ".dtmignore");
-  if (auto text = ReadSmallFile(ignore_file, 16u << 20); text.ok()) {
-    DTM_RETURN_IF_ERROR(root_ignore.Add(*text, ignore_file));
-  } else if (text.status().code() != StatusCode::kNotFound) {
-    return text.status();
-  }
+  Status ignore_error;
+  auto read_ignore_file = [&](std::string_view dir) {
+    const std::string file = dir.empty() ? JoinPath(root, ".dtmignore")
+                                         : JoinPath(root, std::string(dir) + "/.dtmignore");
+    auto text = ReadSmallFile(file, 16u << 20);
+    if (text.ok()) return root_ignore.Add(*text, file, dir);
+    return text.status().code() == StatusCode::kNotFound ? Status::Ok() : text.status();
+  };
+  DTM_RETURN_IF_ERROR(read_ignore_file(""));
 
-  auto descend = [&](std::string_view dir) {
+  auto wanted = [&](std::string_view dir) {
     if (root_ignore.Ignored(dir, true)) return false;
     for (const SourcePatterns& sp : patterns) {
       for (const GlobPattern& g : sp.include) {
@@ -146,6 +150,11 @@ Status SelectOnDisk(const BuildSpec& spec, const std::string& root, const Output
       }
     }
     return false;
+  };
+  auto descend = [&](std::string_view dir) {
+    if (!ignore_error.ok() || !wanted(dir)) return false;
+    ignore_error = read_ignore_file(dir);
+    return ignore_error.ok();
   };
   std::vector<uint32_t> hits;
   auto visit = [&](const WalkEntry& e) -> Status {
@@ -213,7 +222,7 @@ Status SelectOnDisk(const BuildSpec& spec, const std::string& root, const Output
   // Only links that an include pattern selects, or under which one could
   // match, are resolved (spec/cli.md, "Symbolic links and special files").
   wo.link_wanted = [&](std::string_view rel) {
-    if (descend(rel)) return true;
+    if (wanted(rel)) return true;
     for (const SourcePatterns& sp : patterns) {
       for (const GlobPattern& g : sp.include) {
         if (g.Matches(rel)) return true;
@@ -224,6 +233,7 @@ Status SelectOnDisk(const BuildSpec& spec, const std::string& root, const Output
   DTM_ASSIGN_OR_RETURN(sel->root_fd, OpenTaskRoot(root));
   wo.root_fd = sel->root_fd.get();
   DTM_RETURN_IF_ERROR(WalkTree(root, wo, descend, visit).WithContext("data root '" + root + "'"));
+  DTM_RETURN_IF_ERROR(ignore_error);
 
   for (size_t k = 0; k < patterns.size(); ++k) {
     const SourceSpec& s = spec.sources[sel->source_order[k]];

@@ -2,7 +2,8 @@
 
 namespace dtm::internal {
 
-Status IgnoreRules::Add(std::string_view text, const std::string& name) {
+Status IgnoreRules::Add(std::string_view text, const std::string& name, std::string_view folder) {
+  const std::string base = folder.empty() ? "" : std::string(folder) + "/";
   size_t line_number = 0;
   while (!text.empty()) {
     const size_t end = text.find('\n');
@@ -37,6 +38,7 @@ Status IgnoreRules::Add(std::string_view text, const std::string& name) {
                                      glob.status().message());
     }
     rule.pattern = std::move(*glob);
+    rule.base = base;
     rules_.push_back(std::move(rule));
   }
   return Status::Ok();
@@ -45,7 +47,8 @@ Status IgnoreRules::Add(std::string_view text, const std::string& name) {
 bool IgnoreRules::Decide(std::string_view path, bool is_folder) const {
   for (auto it = rules_.rbegin(); it != rules_.rend(); ++it) {
     if (it->folders_only && !is_folder) continue;
-    if (it->pattern.Matches(path)) return !it->negated;
+    if (!path.starts_with(it->base) || path.size() == it->base.size()) continue;
+    if (it->pattern.Matches(path.substr(it->base.size()))) return !it->negated;
   }
   return false;
 }

@@ -22,8 +22,11 @@ class IgnoreRules {
   // at the start or in the middle anchors it at the root (otherwise it
   // matches at any depth), "**" matches any number of folders, trailing
   // unescaped spaces are dropped. kInvalidArgument "NAME:LINE: problem" for a
-  // pattern the glob syntax refuses.
-  Status Add(std::string_view text, const std::string& name);
+  // pattern the glob syntax refuses. The rules apply to paths under `folder`
+  // (relative to the root, "" for the root itself; a file's own folder, as
+  // a nested .dtmignore is read), matched relative to it; rules added later
+  // win over earlier ones, so add a folder's file after its parents'.
+  Status Add(std::string_view text, const std::string& name, std::string_view folder = "");
 
   bool empty() const { return rules_.empty(); }
 
@@ -37,6 +40,7 @@ class IgnoreRules {
     GlobPattern pattern;
     bool negated = false;
     bool folders_only = false;
+    std::string base;  // "" or "FOLDER/": the rule sees paths under it, without it
   };
   // The decision of the rules for `path` itself, ignoring its parents.
   bool Decide(std::string_view path, bool is_folder) const;
