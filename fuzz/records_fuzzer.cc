@@ -5,6 +5,7 @@
 // AddRecordToFacts (what reports read); the paths and ids in it also go through
 // the validators on their own.
 #include <cstdint>
+#include <cstdlib>
 #include <string>
 
 #include "container/format.h"
@@ -12,8 +13,27 @@
 #include "dtm/report.h"
 #include "fuzz_util.h"
 
+namespace {
+
+// The escaped form is a bijection (spec/container.md, "Escaped file names"):
+// any bytes escape to what unescapes back to them, and a path the record
+// rules accept is the escape of what it unescapes to.
+void CheckEscapedForm(std::string_view bytes) {
+  const std::string escaped = dtm::EscapeFileName(bytes);
+  auto back = dtm::UnescapeFileName(escaped);
+  if (!back.ok() || *back != bytes) std::abort();
+  if (dtm::ValidateRawFileName(bytes).ok() && escaped != bytes) std::abort();
+  if (dtm::ValidateRelativePath(bytes).ok()) {
+    auto raw = dtm::UnescapeFileName(bytes);
+    if (!raw.ok() || dtm::EscapeFileName(*raw) != bytes) std::abort();
+  }
+}
+
+}  // namespace
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view input = dtm::fuzz::AsText(data, size);
+  CheckEscapedForm(input.substr(0, 4096));
   dtm::RecordSequence sequence(/*max_sources=*/64);
   dtm::ManifestFacts facts;
   bool sequence_ok = true;
@@ -33,7 +53,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (record.has_source()) (void)dtm::ValidateSourceId(record.source().id());
     if (record.has_file()) {
       (void)dtm::ValidateSourceId(record.file().source_id());
-      (void)dtm::ValidateRelativePath(record.file().path());
+      CheckEscapedForm(record.file().path());
     }
     if (sequence_ok) sequence_ok = sequence.Add(record).ok();
     if (facts_ok) facts_ok = dtm::AddRecordToFacts(record, index, &facts).ok();
