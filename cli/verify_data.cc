@@ -80,6 +80,10 @@ int VerifyData(const std::string& manifest, const DataArgs& args) {
             static_cast<unsigned long long>(report->unexpected_count - kShown));
     }
   }
+  if (report->ignored_count > 0) {
+    Print("  %llu files in no entry are ignored by .dtmignore files (not listed)\n",
+          static_cast<unsigned long long>(report->ignored_count));
+  }
   if (report->ok()) return kExitOk;
   return ReportError("verify", Status::VerificationFailed(
                                    args.root + ": " + std::to_string(report->problem_count) +

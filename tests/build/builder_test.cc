@@ -594,6 +594,15 @@ TEST(BuilderIgnoreTest, DtmignoreInTheRootAndExcludeFromPerSource) {
     if (rec.has_file()) paths.push_back(rec.file().path());
   }
   EXPECT_EQ(paths, (std::vector<std::string>{"books/a.txt", "books/drafts/c.txt", "code/main.c"}));
+  // verify --data does not call what the .dtmignore files left out unexpected.
+  auto check = CheckDataAgainstManifest(d.Path("nested.dtm"), d.path(), {});
+  ASSERT_TRUE(check.ok()) << check.status().ToString();
+  EXPECT_TRUE(check->ok());
+  // books/keep/d.txt and books/deep/b.txt are ignored; notes.md, skip.tmp,
+  // util.c, the .dtmignore files, code.ignore and the manifests are not.
+  EXPECT_EQ(check->ignored_count, 2u);
+  EXPECT_EQ(std::count(check->unexpected.begin(), check->unexpected.end(), "books/keep/d.txt"), 0);
+  EXPECT_EQ(std::count(check->unexpected.begin(), check->unexpected.end(), "code/util.c"), 1);
   d.Write("books/deep/.dtmignore", "[broken\n");
   ExpectBuildError(spec, FixedTime(), d.Path("out3.dtm"), StatusCode::kInvalidArgument,
                    "books/deep/.dtmignore:1");

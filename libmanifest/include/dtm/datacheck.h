@@ -66,6 +66,9 @@ struct DataCheckReport {
   // Regular files under the data root that no entry names (first kMaxListed).
   std::vector<std::string> unexpected;
   uint64_t unexpected_count = 0;
+  // Regular files in no entry that a .dtmignore under the data root ignores:
+  // counted, not listed, not unexpected.
+  uint64_t ignored_count = 0;
 
   static constexpr size_t kMaxListed = 10000;
   bool ok() const { return problem_count == 0; }

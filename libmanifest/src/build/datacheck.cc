@@ -12,6 +12,7 @@
 #include "documents/spool.h"
 #include "dtm/container.h"
 #include "dtm/records.h"
+#include "files/ignore_rules.h"
 #include "files/parallel_hash.h"
 #include "files/path_fold.h"
 #include "files/walker.h"
@@ -56,6 +57,7 @@ struct DiskFile {
   HashTask task;  // how to open it, and its stat if the walk made one
   bool regular = true;
   bool seen = false;
+  bool ignored = false;  // by a .dtmignore: not listed as unexpected
 };
 
 struct PendingCheck {
@@ -86,16 +88,27 @@ class DataChecker {
     wo.defer_regular_stat = true;  // files are stat'ed in parallel when checked
     DTM_ASSIGN_OR_RETURN(root_fd_, OpenTaskRoot(root));
     wo.root_fd = root_fd_.get();
+    // Every folder is entered (an entry may lie in an ignored one); the
+    // .dtmignore files only keep what a build ignored out of "unexpected".
+    internal::IgnoreRules ignore;
+    DTM_RETURN_IF_ERROR(ignore.AddDtmignoreIn(root, ""));
+    Status ignore_error;
     DTM_RETURN_IF_ERROR(WalkTree(
-        root, wo, [](std::string_view) { return true; },
+        root, wo,
+        [&](std::string_view dir) {
+          if (ignore_error.ok()) ignore_error = ignore.AddDtmignoreIn(root, dir);
+          return true;
+        },
         [&](const WalkEntry& e) {
           DiskFile d;
           d.rel_path = EscapeFileName(e.rel_path);  // as a manifest records it
           d.task = HashTaskFor(e);
           d.regular = e.type == WalkEntry::Type::kRegular;
+          d.ignored = ignore.Ignored(e.rel_path, false);
           disk_.push_back(std::move(d));
           return Status::Ok();
         }));
+    DTM_RETURN_IF_ERROR(ignore_error);
     std::sort(disk_.begin(), disk_.end(),
               [](const DiskFile& a, const DiskFile& b) { return a.rel_path < b.rel_path; });
     return Status::Ok();
@@ -298,6 +311,10 @@ class DataChecker {
                      });
     for (const DiskFile& d : disk_) {
       if (d.seen || !d.regular) continue;
+      if (d.ignored) {
+        ++report_->ignored_count;
+        continue;
+      }
       if (report_->unexpected.size() < DataCheckReport::kMaxListed) {
         report_->unexpected.push_back(d.rel_path);
       }

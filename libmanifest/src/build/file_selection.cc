@@ -133,14 +133,7 @@ Status SelectOnDisk(const BuildSpec& spec, const std::string& root, const Output
   // are not entered.
   IgnoreRules root_ignore;
   Status ignore_error;
-  auto read_ignore_file = [&](std::string_view dir) {
-    const std::string file = dir.empty() ? JoinPath(root, ".dtmignore")
-                                         : JoinPath(root, std::string(dir) + "/.dtmignore");
-    auto text = ReadSmallFile(file, 16u << 20);
-    if (text.ok()) return root_ignore.Add(*text, file, dir);
-    return text.status().code() == StatusCode::kNotFound ? Status::Ok() : text.status();
-  };
-  DTM_RETURN_IF_ERROR(read_ignore_file(""));
+  DTM_RETURN_IF_ERROR(root_ignore.AddDtmignoreIn(root, ""));
 
   auto wanted = [&](std::string_view dir) {
     if (root_ignore.Ignored(dir, true)) return false;
@@ -153,7 +146,7 @@ Status SelectOnDisk(const BuildSpec& spec, const std::string& root, const Output
   };
   auto descend = [&](std::string_view dir) {
     if (!ignore_error.ok() || !wanted(dir)) return false;
-    ignore_error = read_ignore_file(dir);
+    ignore_error = root_ignore.AddDtmignoreIn(root, dir);
     return ignore_error.ok();
   };
   std::vector<uint32_t> hits;

@@ -1,5 +1,8 @@
 #include "files/ignore_rules.h"
 
+#include "dtm/file_io.h"
+#include "files/walker.h"
+
 namespace dtm::internal {
 
 Status IgnoreRules::Add(std::string_view text, const std::string& name, std::string_view folder) {
@@ -42,6 +45,14 @@ Status IgnoreRules::Add(std::string_view text, const std::string& name, std::str
     rules_.push_back(std::move(rule));
   }
   return Status::Ok();
+}
+
+Status IgnoreRules::AddDtmignoreIn(const std::string& root, std::string_view folder) {
+  const std::string file = JoinPath(
+      root, folder.empty() ? std::string(".dtmignore") : std::string(folder) + "/.dtmignore");
+  auto text = ReadSmallFile(file, 16u << 20);
+  if (text.ok()) return Add(*text, file, folder);
+  return text.status().code() == StatusCode::kNotFound ? Status::Ok() : text.status();
 }
 
 bool IgnoreRules::Decide(std::string_view path, bool is_folder) const {

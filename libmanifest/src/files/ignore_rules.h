@@ -28,6 +28,11 @@ class IgnoreRules {
   // win over earlier ones, so add a folder's file after its parents'.
   Status Add(std::string_view text, const std::string& name, std::string_view folder = "");
 
+  // Adds the rules of the .dtmignore in `folder` (relative to `root`, "" for
+  // the root itself) when there is one; the file's kIOError or a bad pattern
+  // otherwise. Call it for each folder as a walk enters it.
+  Status AddDtmignoreIn(const std::string& root, std::string_view folder);
+
   bool empty() const { return rules_.empty(); }
 
   // Whether `path` (relative, "/"-separated; `is_folder` says what it is) is
