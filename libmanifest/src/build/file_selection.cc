@@ -193,11 +193,14 @@ Status SelectOnDisk(const BuildSpec& spec, const std::string& root, const Output
     }
     std::string escaped;
     if (Status raw = ValidateRawFileName(e.rel_path); !raw.ok()) {
-      if (!policy.escape_names) {
-        return SourceError(first, "path " + Quote(e.rel_path) + ": " + raw.message() +
-                                      " (file_names: escape records such names escaped)");
-      }
       escaped = EscapeFileName(e.rel_path);
+      if (!policy.escape_names) {
+        // The hint only where escaping is what the name needs (not its length).
+        const bool escapable = escaped != e.rel_path;
+        return SourceError(
+            first, "path " + Quote(e.rel_path) + ": " + raw.message() +
+                       (escapable ? " (file_names: escape records such names escaped)" : ""));
+      }
       if (Status valid = ValidateRelativePath(escaped); !valid.ok()) {
         return SourceError(first, "path " + Quote(e.rel_path) + ", escaped: " + valid.message());
       }
