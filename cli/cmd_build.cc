@@ -6,6 +6,7 @@
 #include "dtm/builder.h"
 #include "dtm/buildspec.h"
 #include "dtm/format.h"
+#include "dtm/sharding.h"
 #include "dtm/summary.h"
 
 namespace dtm::cli {
@@ -22,6 +23,7 @@ struct BuildArgs {
   bool skip_special = false;
   std::string file_names;
   bool resume = false;
+  std::string shard;
   bool quiet = false;
 };
 
@@ -64,6 +66,15 @@ int RunBuild(const BuildArgs& args) {
     opts.file_names = *policy;
   }
   opts.resume = args.resume;
+  std::string output = args.output;
+  if (!args.shard.empty()) {
+    auto shard = ParseShardSpec(args.shard);
+    if (!shard.ok()) return ReportError("build", shard.status().WithContext("--shard"));
+    opts.shard = *shard;
+    auto part = BuildPartPath(args.output, *shard);
+    if (!part.ok()) return ReportOutputError("build", part.status());
+    output = *part;
+  }
   if (!args.created.empty()) {
     auto t = ParseCreatedTime(args.created);
     if (!t.ok()) return ReportError("build", t.status().WithContext("--created"));
@@ -71,14 +82,14 @@ int RunBuild(const BuildArgs& args) {
   }
   if (!args.quiet) opts.progress = TerminalProgress();
   opts.cancel = InstallInterruptHandler();
-  auto result = BuildManifest(*spec, opts, args.output);
+  auto result = BuildManifest(*spec, opts, output);
   if (opts.cancel->load()) {
     PrintError(
         "dtm build: interrupted; nothing was written; --resume continues from the checkpoint\n");
     return kExitInterrupted;
   }
   if (!result.ok()) {
-    if (IsOutputError(result.status(), args.output)) {
+    if (IsOutputError(result.status(), output)) {
       return ReportOutputError("build", result.status());
     }
     // A file that changed while it was read is a bad input of the build
@@ -92,8 +103,14 @@ int RunBuild(const BuildArgs& args) {
   PrintPathCollisions(*result);
   const v1::Header& h = result->header;
   if (!args.quiet) {
-    Print("wrote %s: %s %s, %s sources, %s files (%s hashed, %s declared), %s\n",
-          args.output.c_str(), h.dataset().name().c_str(), h.dataset().version().c_str(),
+    if (h.has_build_part()) {
+      const v1::BuildPart& p = h.build_part();
+      Print("part %u of %u (files %s to %s of %s); ", p.shard(), p.shards(),
+            GroupDigits(p.first_file()).c_str(), GroupDigits(p.first_file() + p.files()).c_str(),
+            GroupDigits(p.selection_files()).c_str());
+    }
+    Print("wrote %s: %s %s, %s sources, %s files (%s hashed, %s declared), %s\n", output.c_str(),
+          h.dataset().name().c_str(), h.dataset().version().c_str(),
           GroupDigits(h.totals().sources()).c_str(), GroupDigits(h.totals().files()).c_str(),
           GroupDigits(result->files_hashed).c_str(), GroupDigits(result->files_declared).c_str(),
           HumanBytes(h.totals().bytes()).c_str());
@@ -114,7 +131,8 @@ int RunBuild(const BuildArgs& args) {
       Print("resumed: %s file digests taken from the checkpoint\n",
             GroupDigits(result->files_resumed).c_str());
     }
-    Print("root sha256:%s\n", ToHex(h.merkle_root()).c_str());
+    // A part's own root names nothing anyone signs: the merged manifest's does.
+    if (!h.has_build_part()) Print("root sha256:%s\n", ToHex(h.merkle_root()).c_str());
   }
   return kExitOk;
 }
@@ -139,6 +157,9 @@ DTM_REGISTER_COMMAND(
           app->add_option("--file-names", args->file_names,
                           "Names that are not UTF-8 or hold control characters: error "
                           "(default) or escape (recorded as caf\\xE9.txt, spec/container.md)");
+          app->add_option("--shard", args->shard,
+                          "Build part I of N (0-based) of a sharded build; -o names the part or "
+                          "a folder for it (spec/sharding.md); `dtm merge` joins the parts");
           app->add_flag("--resume", args->resume,
                         "Continue an interrupted build: reuse the digests in OUTPUT.checkpoint");
           app->add_option("--created", args->created,

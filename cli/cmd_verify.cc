@@ -77,6 +77,7 @@ int RunVerifyUnsigned(const VerifyArgs& args) {
 }
 
 int RunVerify(const VerifyArgs& args) {
+  if (Status s = CheckDataArgs(args.data); !s.ok()) return ReportError("verify", s);
   if (args.unsigned_only) return RunVerifyUnsigned(args);
   VerifyOptions options;
   std::map<std::string, std::string> key_files;  // key id -> file, for the output

@@ -16,4 +16,5 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   libyaml-dev nlohmann-json3-dev libcli11-dev \
   clang libclang-rt-14-dev \
   chromium \
+  slurm-wlm munge \
   python3 >/dev/null

@@ -359,7 +359,7 @@ TEST_F(ContainerTest, PreambleAndHeaderErrors) {
   m = good;
   m.flags = 4;
   ExpectError(ReadCrafted(m.Build()), StatusCode::kCorruption,
-              x + ": offset 12: reserved flags are set (4; must be 0 or 1)");
+              x + ": offset 12: reserved flags are set (4; must be 0, 1 or 2)");
   m = good;
   m.header_length = 0;
   ExpectError(ReadCrafted(m.Build()), StatusCode::kCorruption,

@@ -243,8 +243,14 @@ std::vector<InvalidVector> InvalidVectors(const std::string& minimal) {
   add("bad-magic.dtm", bad_magic, C::kCorruption, "offset 0: bad magic number: not a DTM manifest");
   add("wrong-version.dtm", WithU32(minimal, 8, 2), C::kCorruption,
       "offset 8: unsupported format version 2 (this reader reads 1)");
-  add("nonzero-flags.dtm", WithU32(minimal, 12, 2), C::kCorruption,
-      "offset 12: reserved flags are set (2; must be 0 or 1)");
+  add("nonzero-flags.dtm", WithU32(minimal, 12, 4), C::kCorruption,
+      "offset 12: reserved flags are set (4; must be 0, 1 or 2)");
+  add("build-part-flag.dtm", WithU32(minimal, 12, 2), C::kCorruption,
+      "offset 12: flags 2: a part of a sharded build, not a manifest (dtm merge joins the parts "
+      "into one)");
+  add("header-build-part.dtm",
+      CraftedBytes(records, {}, [](v1::Header* h) { h->mutable_build_part()->set_shards(1); }),
+      C::kCorruption, "offset 20: header.build_part is set in a file that is not a build part");
   add("header-length-zero.dtm", WithU32(minimal, 16, 0), C::kCorruption,
       "offset 16: header length is 0");
   add("header-length-oversized.dtm", WithU32(minimal, 16, 0xffffffff), C::kLimitExceeded,

@@ -11,6 +11,7 @@
 
 #include "dtm/buildspec.h"
 #include "dtm/progress.h"
+#include "dtm/sharding.h"
 #include "dtm/status.h"
 #include "dtm/v1/manifest.pb.h"
 
@@ -32,12 +33,16 @@ struct BuildOptions {
   // Take the digests of unchanged files from the checkpoint an interrupted
   // build left beside the output (OUTPUT.checkpoint) instead of re-hashing.
   bool resume = false;
+  // Build one part of a sharded build (spec/sharding.md): the output is the
+  // part, holding the Source records and this shard's run of the files.
+  std::optional<ShardSpec> shard;
   ProgressFn progress;                        // optional
   const std::atomic<bool>* cancel = nullptr;  // optional: stop and write nothing
 };
 
 struct BuildResult {
   v1::Header header;  // as written
+  // Of the files the output holds (a part: its shard's).
   uint64_t files_hashed = 0;
   uint64_t bytes_hashed = 0;
   uint64_t files_declared = 0;

@@ -65,8 +65,9 @@ enum class FileNamePolicy { kError, kEscape };
 StatusOr<FileNamePolicy> ParseFileNamePolicy(std::string_view name);
 
 struct BuildSpec {
-  std::string path;      // the spec file as given
-  std::string base_dir;  // its folder ("." for a bare file name): the default data root
+  std::string path;            // the spec file as given
+  Sha256Digest text_sha256{};  // SHA-256 of the spec's bytes (a sharded build's parts name it)
+  std::string base_dir;        // its folder ("." for a bare file name): the default data root
   // dataset, publisher, models and previous as declared; `previous` holds the
   // explicit fields (version, manifest_sha256, merkle_root, url) when given.
   v1::Header header;

@@ -23,6 +23,9 @@ inline constexpr std::string_view kContainerMagic{
 inline constexpr uint32_t kContainerVersion = 1;
 // Preamble flag of a public view (spec/container.md, "Public views").
 inline constexpr uint32_t kPublicViewFlag = 1;
+// Preamble flags of a part of a sharded build (spec/sharding.md): never a
+// manifest, so only ManifestReader::OpenBuildPart reads one.
+inline constexpr uint32_t kBuildPartFlag = 2;
 inline constexpr std::string_view kSchemaId = "dtm/v1";
 
 // Limits a reader enforces before it allocates or decompresses anything
@@ -84,7 +87,9 @@ class ManifestWriter {
 
   // Completes the manifest. Sets header.schema, record_count, totals,
   // composition and merkle_root from the records; the other header fields are
-  // written as given. Returns the header as written. May be called once.
+  // written as given. A header with build_part makes the file a part of a
+  // sharded build (preamble flags kBuildPartFlag). Returns the header as
+  // written. May be called once.
   StatusOr<v1::Header> Finish(v1::Header header);
 
   // Records added so far.
@@ -105,8 +110,12 @@ class ManifestWriter {
 // Not thread-safe.
 class ManifestReader {
  public:
+  // A part of a sharded build is refused (kCorruption saying what it is).
   static StatusOr<std::unique_ptr<ManifestReader>> Open(const std::string& path,
                                                         const ContainerLimits& limits = {});
+  // Opens a part of a sharded build (spec/sharding.md) and nothing else.
+  static StatusOr<std::unique_ptr<ManifestReader>> OpenBuildPart(
+      const std::string& path, const ContainerLimits& limits = {});
   ~ManifestReader();
   ManifestReader(const ManifestReader&) = delete;
   ManifestReader& operator=(const ManifestReader&) = delete;
@@ -131,6 +140,9 @@ class ManifestReader {
   const std::string& path() const;
 
  private:
+  static StatusOr<std::unique_ptr<ManifestReader>> OpenFile(const std::string& path,
+                                                            const ContainerLimits& limits,
+                                                            bool build_part);
   struct Impl;
   explicit ManifestReader(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;

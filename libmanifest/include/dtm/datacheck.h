@@ -4,18 +4,47 @@
 #include <atomic>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "dtm/progress.h"
+#include "dtm/sharding.h"
 #include "dtm/status.h"
 
 namespace dtm {
+
+// A sample of the file entries drawn from an auditor's seed
+// (spec/sharding.md, "Sampled audits").
+struct DataSample {
+  double fraction = 1;  // above 0, at most 1
+  std::string seed;     // kMinSeedBytes to kMaxSeedBytes bytes
+  static constexpr size_t kMinSeedBytes = 16;
+  static constexpr size_t kMaxSeedBytes = 64;
+};
+
+// "0.001" or "0.1%": above 0, at most 1 (kInvalidArgument otherwise).
+StatusOr<double> ParseSampleFraction(std::string_view text);
+// A seed given in hex, 16 to 64 bytes.
+StatusOr<std::string> ParseSampleSeed(std::string_view hex);
+// 32 bytes from the operating system's random source.
+StatusOr<std::string> DrawSampleSeed();
+// Whether the entry (source_id, path) is in the sample.
+bool InSample(const DataSample& sample, std::string_view source_id, std::string_view path);
+// The smallest number of differing entries that a sample of `fraction` finds
+// with probability at least 99%: ceil(ln 0.01 / ln(1 - fraction)).
+uint64_t SampleDetectableDifferences(double fraction);
 
 struct DataCheckOptions {
   unsigned jobs = 0;  // hashing threads; 0 = one per core
   // As for build: follow symbolic links that stay inside the data root.
   bool follow_symlinks = false;
+  // Check only this shard's run of the entries (spec/sharding.md, "Sharded
+  // audits"); unexpected files are then reported by shard 0 alone.
+  std::optional<ShardSpec> shard;
+  // Check only the entries in this sample; unexpected files are not looked for.
+  std::optional<DataSample> sample;
   ProgressFn progress;
   const std::atomic<bool>* cancel = nullptr;
 };
@@ -52,8 +81,10 @@ struct DataSourceTally {
 };
 
 struct DataCheckReport {
-  uint64_t entries = 0;         // file entries in the manifest
-  uint64_t files_verified = 0;  // re-hashed and equal
+  uint64_t entries = 0;            // file entries in the manifest
+  uint64_t entries_checked = 0;    // of them, in the shard and the sample (all without either)
+  bool unexpected_checked = true;  // whether files in no entry were looked for
+  uint64_t files_verified = 0;     // re-hashed and equal
   uint64_t bytes_verified = 0;
   uint64_t documents_verified = 0;  // re-derived from verified files and equal
   // Entries with origin DECLARED whose file is not under the data root: the

@@ -53,6 +53,9 @@ inline std::string ToHex(std::string_view bytes) { return ToHex(bytes.data(), by
 // Parses exactly 64 hex digits (either case); an optional "sha256:" prefix (either
 // case) is accepted. Anything else is kInvalidArgument saying what is wrong.
 StatusOr<Sha256Digest> ParseSha256Hex(std::string_view text);
+// Decodes hex digits (either case) into bytes; false for an odd length or a
+// character that is not a hex digit.
+bool DecodeHex(std::string_view hex, std::string* bytes);
 
 inline std::string_view AsBytes(const Sha256Digest& d) {
   return {reinterpret_cast<const char*>(d.data()), d.size()};

@@ -2,6 +2,7 @@
 
 #include "base/byte_source.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <sys/stat.h>
@@ -155,6 +156,34 @@ std::string ParentDirectory(const std::string& path) {
 std::string BaseName(const std::string& path) {
   const size_t slash = path.rfind('/');
   return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+StatusOr<std::vector<std::string>> ListRegularFiles(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT || errno == ENOTDIR) return Status::NotFound(path, "no such folder");
+    return ErrnoStatus(path, "cannot open the folder", errno);
+  }
+  DIR* dir = ::fdopendir(fd);
+  if (dir == nullptr) {
+    const int err = errno;
+    ::close(fd);
+    return ErrnoStatus(path, "cannot read the folder", err);
+  }
+  std::vector<std::string> names;
+  for (;;) {
+    errno = 0;
+    const dirent* e = ::readdir(dir);
+    if (e == nullptr) break;
+    struct stat st;
+    if (::fstatat(::dirfd(dir), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode)) {
+      names.emplace_back(e->d_name);
+    }
+  }
+  const int err = errno;
+  ::closedir(dir);
+  if (err != 0) return ErrnoStatus(path, "cannot read the folder", err);
+  return names;
 }
 
 FileDescriptor::~FileDescriptor() {

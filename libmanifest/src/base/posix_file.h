@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "dtm/status.h"
 
@@ -58,6 +59,11 @@ Status MakeFolders(const std::string& path, mode_t mode);
 // entry) and its last component.
 std::string ParentDirectory(const std::string& path);
 std::string BaseName(const std::string& path);
+
+// The names of the entries of the folder `path` that are regular files
+// (following no link), unsorted. kNotFound when there is no such folder,
+// kIOError for other failures, both naming it.
+StatusOr<std::vector<std::string>> ListRegularFiles(const std::string& path);
 
 // An open file descriptor, closed on destruction. Move-only.
 class FileDescriptor {

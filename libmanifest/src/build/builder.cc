@@ -14,7 +14,9 @@
 
 #include "base/posix_file.h"
 #include "build/checkpoint.h"
+#include "build/created.h"
 #include "build/file_selection.h"
+#include "build/shard.h"
 #include "documents/extract.h"
 #include "documents/listing.h"
 #include "documents/spool.h"
@@ -62,10 +64,10 @@ StatusOr<Timestamp> ParseCreatedTime(std::string_view text) {
   return t;
 }
 
-namespace {
+namespace internal {
 
-StatusOr<Timestamp> CreationTime(const BuildOptions& options) {
-  if (options.created) return *options.created;
+StatusOr<Timestamp> CreationTime(const std::optional<Timestamp>& given) {
+  if (given) return *given;
   if (const char* env = std::getenv("SOURCE_DATE_EPOCH"); env != nullptr && *env != '\0') {
     auto t = ParseCreatedTime(env);
     if (!t.ok()) return t.status().WithContext("SOURCE_DATE_EPOCH");
@@ -77,6 +79,10 @@ StatusOr<Timestamp> CreationTime(const BuildOptions& options) {
                       .count());
   return now;
 }
+
+}  // namespace internal
+
+namespace {
 
 // The first of the errors (by task index), saying how many files failed; an
 // error of the output (its scratch files) first, as it is.
@@ -163,28 +169,53 @@ Status ExtractTaskDocuments(BuildDocuments* docs, size_t i, const std::string& n
   return Status::Ok();
 }
 
-// Stats (where the walk left it) and hashes every task, and stores sizes and
-// digests into the selected files. Takes digests from the checkpoint where the
-// file is unchanged, hashes the rest, records each new digest in the checkpoint.
-Status HashSelection(FileSelection* sel, const BuildOptions& options, BuildCheckpoint* checkpoint,
-                     BuildDocuments* docs, BuildResult* result) {
+ParallelHashOptions HashOptions(const FileSelection& sel, const BuildOptions& options) {
   ParallelHashOptions ho;
   ho.jobs = options.jobs;
   ho.phase = "hashing";
   ho.progress = options.progress;
   ho.cancel = options.cancel;
   // Tasks are opened beneath the root the walk read, never by their names.
-  ho.dir_fd = sel->root_fd.get();
-  std::mutex mu;
-  std::vector<std::pair<size_t, Status>> errors;
-  DTM_RETURN_IF_ERROR(ListFilesInParallel(
-      &sel->tasks, ho, [&](size_t i, Status s) { errors.emplace_back(i, std::move(s)); }));
-  if (!errors.empty()) return FirstFileError(std::move(errors));
+  ho.dir_fd = sel.root_fd.get();
+  return ho;
+}
 
+// Stats every task (where the walk left it) and stores the sizes into the
+// selected files on disk.
+Status ListSelection(FileSelection* sel, const BuildOptions& options) {
+  std::vector<std::pair<size_t, Status>> errors;
+  DTM_RETURN_IF_ERROR(
+      ListFilesInParallel(&sel->tasks, HashOptions(*sel, options),
+                          [&](size_t i, Status s) { errors.emplace_back(i, std::move(s)); }));
+  if (!errors.empty()) return FirstFileError(std::move(errors));
+  for (SelectedFile& f : sel->files) {
+    if (f.task != SelectedFile::kDeclared) f.size = sel->tasks[f.task].listed.size;
+  }
+  return Status::Ok();
+}
+
+// Hashes the tasks of the files in `run` and stores their digests into those
+// files. Takes digests from the checkpoint where the file is unchanged, hashes
+// the rest, records each new digest in the checkpoint.
+Status HashSelection(FileSelection* sel, internal::ShardRun run, const BuildOptions& options,
+                     BuildCheckpoint* checkpoint, BuildDocuments* docs, BuildResult* result) {
+  ParallelHashOptions ho = HashOptions(*sel, options);
+  std::vector<bool> wanted(sel->tasks.size(), false);
+  for (uint64_t k = run.begin; k < run.end; ++k) {
+    const SelectedFile& f = sel->files[k];
+    if (f.task == SelectedFile::kDeclared) {
+      ++result->files_declared;
+    } else {
+      wanted[f.task] = true;
+    }
+  }
   std::vector<Sha256Digest> digests(sel->tasks.size());
   std::vector<HashTask> todo;
   std::vector<size_t> todo_index;  // todo[k] is sel->tasks[todo_index[k]]
   for (size_t i = 0; i < sel->tasks.size(); ++i) {
+    if (!wanted[i]) continue;
+    ++result->files_hashed;
+    result->bytes_hashed += sel->tasks[i].listed.size;
     // A file with documents is read again: the checkpoint keeps digests only.
     const FileDigest* d = sel->tasks[i].read_contents
                               ? nullptr
@@ -200,7 +231,9 @@ Status HashSelection(FileSelection* sel, const BuildOptions& options, BuildCheck
   ho.contents = [&](size_t k, internal::ByteSource& contents) {
     return ExtractTaskDocuments(docs, todo_index[k], todo[k].open_path, contents);
   };
-  Status run = HashFilesInParallel(todo, ho, [&](size_t k, StatusOr<FileDigest> r) {
+  std::mutex mu;
+  std::vector<std::pair<size_t, Status>> errors;
+  Status hashed = HashFilesInParallel(todo, ho, [&](size_t k, StatusOr<FileDigest> r) {
     size_t i = todo_index[k];
     if (r.ok()) {
       digests[i] = r->sha256;
@@ -211,19 +244,12 @@ Status HashSelection(FileSelection* sel, const BuildOptions& options, BuildCheck
     errors.emplace_back(i, r.status());
   });
   Status flushed = checkpoint->Flush();
-  DTM_RETURN_IF_ERROR(run);
+  DTM_RETURN_IF_ERROR(hashed);
   DTM_RETURN_IF_ERROR(flushed);
   if (!errors.empty()) return FirstFileError(std::move(errors));
-  for (SelectedFile& f : sel->files) {
-    if (f.task == SelectedFile::kDeclared) continue;
-    f.sha256 = digests[f.task];
-    f.size = sel->tasks[f.task].listed.size;
-  }
-  result->files_hashed = sel->tasks.size();
-  for (const HashTask& t : sel->tasks) result->bytes_hashed += t.listed.size;
-  result->files_declared = sel->files.size();
-  for (const SelectedFile& f : sel->files) {
-    if (f.task != SelectedFile::kDeclared) --result->files_declared;
+  for (uint64_t k = run.begin; k < run.end; ++k) {
+    SelectedFile& f = sel->files[k];
+    if (f.task != SelectedFile::kDeclared) f.sha256 = digests[f.task];
   }
   return Status::Ok();
 }
@@ -278,17 +304,24 @@ Status CheckOutputFolder(const std::string& output_path) {
 
 // The declared documents of one source (data.document_listing), merged with
 // its files in canonical order: each file takes the listing's lines of its
-// path; a line for a path the source has no file at is an error.
+// path; a line for a path the source has no file at is an error. A shard
+// takes the lines after its source's last file before the shard (`after`),
+// and the lines past the source's last file only when that file is its own.
 class DeclaredDocuments {
  public:
   // Opens `source`'s listing when it has one (and closes the previous
-  // source's, which must be used up).
-  Status StartSource(const SourceSpec& source) {
-    DTM_RETURN_IF_ERROR(Finish());
+  // source's) and skips the lines of paths up to `after`, when given.
+  Status StartSource(const SourceSpec& source, std::optional<std::string_view> after) {
+    listing_.reset();
     source_ = &source;
     if (source.document_listing.empty()) return Status::Ok();
     DTM_ASSIGN_OR_RETURN(listing_, internal::DocumentListing::Open(source.document_listing));
-    return Status::Ok();
+    if (!after) return Status::Ok();
+    for (;;) {
+      DTM_ASSIGN_OR_RETURN(const v1::DocumentEntry* doc, listing_->Peek());
+      if (doc == nullptr || doc->path() > *after) return Status::Ok();
+      listing_->Pop();
+    }
   }
 
   // The listed documents of `path`, in order, to `add`.
@@ -305,9 +338,10 @@ class DeclaredDocuments {
     }
   }
 
-  // Lines left over name files the source does not have.
-  Status Finish() {
-    if (listing_ == nullptr) return Status::Ok();
+  // Lines left over name files the source does not have (`last` says that the
+  // source's last file was the last one given).
+  Status FinishSource(bool last) {
+    if (listing_ == nullptr || !last) return Status::Ok();
     DTM_ASSIGN_OR_RETURN(const v1::DocumentEntry* doc, listing_->Peek());
     if (doc != nullptr) return NoSuchFile(doc->path());
     listing_.reset();
@@ -325,8 +359,7 @@ class DeclaredDocuments {
   std::unique_ptr<internal::DocumentListing> listing_;
 };
 
-Status WriteRecords(const BuildSpec& spec, const FileSelection& sel, const BuildDocuments& docs,
-                    ManifestWriter* writer, BuildResult* result) {
+Status WriteSources(const BuildSpec& spec, const FileSelection& sel, ManifestWriter* writer) {
   v1::Record record;
   for (size_t k = 0; k < sel.source_order.size(); ++k) {
     v1::Source* source = record.mutable_source();
@@ -335,21 +368,30 @@ Status WriteRecords(const BuildSpec& spec, const FileSelection& sel, const Build
     if (skipped.symlinks() || skipped.special_files()) *source->mutable_skipped() = skipped;
     DTM_RETURN_IF_ERROR(writer->Add(record));
   }
+  return Status::Ok();
+}
+
+// Writes every Source record, then the files of `run` with their documents.
+Status WriteRecords(const BuildSpec& spec, const FileSelection& sel, internal::ShardRun run,
+                    const BuildDocuments& docs, ManifestWriter* writer, BuildResult* result) {
+  DTM_RETURN_IF_ERROR(WriteSources(spec, sel, writer));
+  v1::Record record;
   v1::FileEntry* entry = record.mutable_file();
   v1::Record doc_record;
   DeclaredDocuments declared;
-  uint32_t current_source = UINT32_MAX;
   auto add_declared = [&](v1::DocumentEntry& doc) {
     doc_record.mutable_document()->Swap(&doc);
     ++result->documents;
     ++result->documents_declared;
     return writer->Add(doc_record);
   };
-  for (const SelectedFile& f : sel.files) {
+  for (uint64_t k = run.begin; k < run.end; ++k) {
+    const SelectedFile& f = sel.files[k];
     const SourceSpec& source_spec = spec.sources[sel.source_order[f.source]];
-    if (f.source != current_source) {
-      DTM_RETURN_IF_ERROR(declared.StartSource(source_spec));
-      current_source = f.source;
+    if (k == run.begin || sel.files[k - 1].source != f.source) {
+      std::optional<std::string_view> after;
+      if (k > 0 && sel.files[k - 1].source == f.source) after = sel.PathOf(sel.files[k - 1]);
+      DTM_RETURN_IF_ERROR(declared.StartSource(source_spec, after));
     }
     const std::string& source_id = source_spec.source.id();
     entry->set_source_id(source_id);
@@ -364,18 +406,21 @@ Status WriteRecords(const BuildSpec& spec, const FileSelection& sel, const Build
     entry->set_first_skip(has_documents ? docs.skipped[f.task].first : std::string());
     DTM_RETURN_IF_ERROR(writer->Add(record));
     DTM_RETURN_IF_ERROR(declared.ForFile(entry->path(), add_declared));
-    if (!has_documents) continue;
-    result->documents_skipped += docs.skipped[f.task].count;
-    DTM_RETURN_IF_ERROR(docs.spool->ForEach(docs.segments[f.task], [&](v1::DocumentEntry& doc) {
-      doc.set_source_id(source_id);
-      doc.set_path(entry->path());
-      doc.set_origin(v1::FileEntry::ORIGIN_HASHED);
-      doc_record.mutable_document()->Swap(&doc);
-      ++result->documents;
-      return writer->Add(doc_record);
-    }));
+    if (has_documents) {
+      result->documents_skipped += docs.skipped[f.task].count;
+      DTM_RETURN_IF_ERROR(docs.spool->ForEach(docs.segments[f.task], [&](v1::DocumentEntry& doc) {
+        doc.set_source_id(source_id);
+        doc.set_path(entry->path());
+        doc.set_origin(v1::FileEntry::ORIGIN_HASHED);
+        doc_record.mutable_document()->Swap(&doc);
+        ++result->documents;
+        return writer->Add(doc_record);
+      }));
+    }
+    const bool source_ends = k + 1 == sel.files.size() || sel.files[k + 1].source != f.source;
+    if (source_ends || k + 1 == run.end) DTM_RETURN_IF_ERROR(declared.FinishSource(source_ends));
   }
-  return declared.Finish();
+  return Status::Ok();
 }
 
 }  // namespace
@@ -389,7 +434,7 @@ StatusOr<BuildResult> BuildManifest(const BuildSpec& spec, const BuildOptions& o
                                     const std::string& output_path) {
   BuildResult result;
   v1::Header header = spec.header;
-  DTM_ASSIGN_OR_RETURN(*header.mutable_created(), CreationTime(options));
+  DTM_ASSIGN_OR_RETURN(*header.mutable_created(), internal::CreationTime(options.created));
   header.mutable_tool()->set_name("dtm");
   header.mutable_tool()->set_version(DTM_VERSION);
   DTM_RETURN_IF_ERROR(FillPrevious(spec, &header));
@@ -413,8 +458,21 @@ StatusOr<BuildResult> BuildManifest(const BuildSpec& spec, const BuildOptions& o
                                                               options.resume));
   BuildDocuments docs;
   DTM_RETURN_IF_ERROR(PlanDocuments(spec, output_path, &sel, &docs));
-  DTM_RETURN_IF_ERROR(HashSelection(&sel, options, checkpoint.get(), &docs, &result));
+  DTM_RETURN_IF_ERROR(ListSelection(&sel, options));
   DTM_RETURN_IF_ERROR(SortSelection(spec, &sel));
+  internal::ShardRun run{0, sel.files.size()};
+  if (options.shard) {
+    run = internal::ShardRunOf(sel, *options.shard);
+    v1::BuildPart* part = header.mutable_build_part();
+    part->set_spec_sha256(std::string(AsBytes(spec.text_sha256)));
+    part->set_selection_sha256(std::string(AsBytes(internal::SelectionDigest(spec, sel))));
+    part->set_shard(options.shard->index);
+    part->set_shards(options.shard->count);
+    part->set_first_file(run.begin);
+    part->set_files(run.end - run.begin);
+    part->set_selection_files(sel.files.size());
+  }
+  DTM_RETURN_IF_ERROR(HashSelection(&sel, run, options, checkpoint.get(), &docs, &result));
   PathCollisions collisions = FindPathCollisions(
       sel.files.size(), [&](size_t i) { return sel.PathOf(sel.files[i]); },
       BuildResult::kMaxListedCollisions);
@@ -423,7 +481,7 @@ StatusOr<BuildResult> BuildManifest(const BuildSpec& spec, const BuildOptions& o
     result.path_collisions.emplace_back(std::move(c.first), std::move(c.second));
   }
   if (options.cancel && options.cancel->load()) return Status::Cancelled("interrupted");
-  Status written = WriteRecords(spec, sel, docs, writer->get(), &result);
+  Status written = WriteRecords(spec, sel, run, docs, writer->get(), &result);
   // Record rules (canonical order, valid paths) are checked by Add and are
   // input errors; anything else while writing is the output's.
   if (!written.ok()) {

@@ -135,15 +135,23 @@ class DataChecker {
     return documents_->AddEntry(entry);
   }
 
-  Status Check(const v1::FileEntry& f) {
+  // Checks the entry when `wanted` (in the shard and the sample); else only
+  // marks its file as named by an entry.
+  Status Check(const v1::FileEntry& f, bool wanted) {
     DTM_RETURN_IF_ERROR(EndFile());
     ++report_->entries;
-    DataSourceTally& tally = report_->by_source[f.source_id()];
-    ++tally.files;
     auto it =
         std::lower_bound(disk_.begin(), disk_.end(), f.path(),
                          [](const DiskFile& d, const std::string& p) { return d.rel_path < p; });
-    if (it == disk_.end() || it->rel_path != f.path()) {
+    const bool found = it != disk_.end() && it->rel_path == f.path();
+    if (!wanted) {
+      if (found) it->seen = true;
+      return Status::Ok();
+    }
+    ++report_->entries_checked;
+    DataSourceTally& tally = report_->by_source[f.source_id()];
+    ++tally.files;
+    if (!found) {
       if (f.origin() == v1::FileEntry::ORIGIN_DECLARED) {
         ++report_->declared_absent;
         ++tally.declared_absent;
@@ -309,7 +317,10 @@ class DataChecker {
                      [](const DataProblem& a, const DataProblem& b) {
                        return std::tie(a.source_id, a.path) < std::tie(b.source_id, b.path);
                      });
+    report_->unexpected_checked =
+        !options_.sample && (!options_.shard || options_.shard->index == 0);
     for (const DiskFile& d : disk_) {
+      if (!report_->unexpected_checked) break;
       if (d.seen || !d.regular) continue;
       if (d.ignored) {
         ++report_->ignored_count;
@@ -392,6 +403,46 @@ class DataChecker {
   uint64_t files_total_ = 0, bytes_total_ = 0;
 };
 
+// The weight of an entry in the partition (spec/sharding.md, "Sharded audits").
+uint64_t EntryWeight(const v1::FileEntry& f) {
+  return (f.origin() == v1::FileEntry::ORIGIN_DECLARED ? 0 : f.size()) + kShardFileWeight;
+}
+
+// Which entries are checked: the shard's run (by weight, as the build's
+// partition) and the sample.
+class EntryFilter {
+ public:
+  explicit EntryFilter(const DataCheckOptions& options) : options_(options) {}
+
+  // With a shard, reads the manifest once for the total weight.
+  Status Prepare(const std::string& manifest_path) {
+    if (!options_.shard) return Status::Ok();
+    DTM_ASSIGN_OR_RETURN(auto reader, ManifestReader::Open(manifest_path));
+    v1::Record record;
+    for (;;) {
+      DTM_ASSIGN_OR_RETURN(bool more, reader->Next(&record));
+      if (!more) break;
+      if (record.has_file()) total_ += EntryWeight(record.file());
+    }
+    return Status::Ok();
+  }
+
+  bool Wanted(const v1::FileEntry& f) {
+    bool wanted = true;
+    if (options_.shard) {
+      const unsigned __int128 shard = total_ == 0 ? 0 : before_ * options_.shard->count / total_;
+      wanted = shard == options_.shard->index;
+      before_ += EntryWeight(f);
+    }
+    return wanted && (!options_.sample || InSample(*options_.sample, f.source_id(), f.path()));
+  }
+
+ private:
+  const DataCheckOptions& options_;
+  unsigned __int128 total_ = 0;
+  unsigned __int128 before_ = 0;
+};
+
 }  // namespace
 
 StatusOr<DataCheckReport> CheckDataAgainstManifest(const std::string& manifest_path,
@@ -399,6 +450,8 @@ StatusOr<DataCheckReport> CheckDataAgainstManifest(const std::string& manifest_p
                                                    const DataCheckOptions& options) {
   DataCheckReport report;
   DataChecker checker(options, &report);
+  EntryFilter filter(options);
+  DTM_RETURN_IF_ERROR(filter.Prepare(manifest_path));
   DTM_ASSIGN_OR_RETURN(auto reader, ManifestReader::Open(manifest_path));
   checker.SetTotals(reader->header().totals().files(), reader->header().totals().bytes());
   DTM_RETURN_IF_ERROR(checker.ListDisk(data_root).WithContext("data root '" + data_root + "'"));
@@ -408,7 +461,9 @@ StatusOr<DataCheckReport> CheckDataAgainstManifest(const std::string& manifest_p
     DTM_ASSIGN_OR_RETURN(bool more, internal::NextChecked(*reader, check, &record));
     if (!more) break;
     if (record.has_source()) checker.AddSource(record.source());
-    if (record.has_file()) DTM_RETURN_IF_ERROR(checker.Check(record.file()));
+    if (record.has_file()) {
+      DTM_RETURN_IF_ERROR(checker.Check(record.file(), filter.Wanted(record.file())));
+    }
     if (record.has_document()) DTM_RETURN_IF_ERROR(checker.AddDocument(record.document()));
   }
   DTM_RETURN_IF_ERROR(checker.EndFile());

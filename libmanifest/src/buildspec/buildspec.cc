@@ -354,6 +354,7 @@ StatusOr<BuildSpec> ParseBuildSpec(std::string_view yaml_text, const std::string
   StatusOr<BuildSpec> spec = loader.Load(root);
   if (!spec.ok()) return spec;
   spec->path = path_for_messages;
+  spec->text_sha256 = Sha256Of(yaml_text);
   FinishLicenses(&*spec);
   return spec;
 }

@@ -53,6 +53,7 @@ struct ManifestReader::Impl {
   std::string path;
   ContainerLimits limits;
   bool public_view = false;  // set by Open, before the loading thread starts
+  bool build_part = false;   // whether Open was asked for a build part
 
   // --- The loading thread's (Open's before it starts). ---
   FileDescriptor fd;
@@ -172,11 +173,19 @@ Status ManifestReader::Impl::ReadPreambleAndHeader() {
     return Corrupt(8, "unsupported format version " + Num(version) + " (this reader reads " +
                           Num(kContainerVersion) + ")");
   }
-  if (const uint32_t flags = GetU32(pre + 12); flags & ~kPublicViewFlag) {
-    return Corrupt(12, "reserved flags are set (" + Num(flags) + "; must be 0 or 1)");
-  } else {
-    public_view = flags == kPublicViewFlag;
+  const uint32_t flags = GetU32(pre + 12);
+  if (flags != 0 && flags != kPublicViewFlag && flags != kBuildPartFlag) {
+    return Corrupt(12, "reserved flags are set (" + Num(flags) + "; must be 0, 1 or 2)");
   }
+  if (flags == kBuildPartFlag && !build_part) {
+    return Corrupt(12,
+                   "flags 2: a part of a sharded build, not a manifest (dtm merge joins "
+                   "the parts into one)");
+  }
+  if (flags != kBuildPartFlag && build_part) {
+    return Corrupt(12, "flags " + Num(flags) + ": not a part of a sharded build");
+  }
+  public_view = flags == kPublicViewFlag;
   DTM_RETURN_IF_ERROR(ReadOrTruncated(pre + kPreambleSize, kHeaderLengthSize, "the header length"));
   const uint32_t length = GetU32(pre + kPreambleSize);
   if (length == 0) return Corrupt(kPreambleSize, "header length is 0");
@@ -192,6 +201,10 @@ Status ManifestReader::Impl::ReadPreambleAndHeader() {
   if (header.schema() != kSchemaId) {
     return Corrupt(at, "header.schema is '" + header.schema().substr(0, 64) + "', expected '" +
                            std::string(kSchemaId) + "'");
+  }
+  if (header.has_build_part() != build_part) {
+    return Corrupt(at, build_part ? "a build part without header.build_part"
+                                  : "header.build_part is set in a file that is not a build part");
   }
   return Status::Ok();
 }
@@ -446,9 +459,21 @@ StatusOr<bool> ManifestReader::Impl::NextBytes(std::string_view* record) {
 
 StatusOr<std::unique_ptr<ManifestReader>> ManifestReader::Open(const std::string& path,
                                                                const ContainerLimits& limits) {
+  return OpenFile(path, limits, false);
+}
+
+StatusOr<std::unique_ptr<ManifestReader>> ManifestReader::OpenBuildPart(
+    const std::string& path, const ContainerLimits& limits) {
+  return OpenFile(path, limits, true);
+}
+
+StatusOr<std::unique_ptr<ManifestReader>> ManifestReader::OpenFile(const std::string& path,
+                                                                   const ContainerLimits& limits,
+                                                                   bool build_part) {
   auto impl = std::make_unique<Impl>();
   impl->path = path;
   impl->limits = limits;
+  impl->build_part = build_part;
   impl->fd = FileDescriptor(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (impl->fd.get() < 0) return ErrnoStatus(path, "cannot open", errno);
   impl->dctx.reset(ZSTD_createDCtx());

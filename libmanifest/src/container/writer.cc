@@ -259,6 +259,7 @@ StatusOr<v1::Header> ManifestWriter::Finish(v1::Header header) {
   w.finished = true;
   if (Status s = w.FlushFrame(); !s.ok()) return w.Fail(s);
 
+  if (header.has_build_part()) w.flags = kBuildPartFlag;
   header.set_schema(std::string(kSchemaId));
   header.set_record_count(w.sequence.records());
   *header.mutable_totals() = w.sequence.totals();

@@ -147,6 +147,18 @@ bool StartsWithIgnoreCase(std::string_view text, std::string_view prefix) {
 
 }  // namespace
 
+bool DecodeHex(std::string_view hex, std::string* bytes) {
+  if (hex.size() % 2 != 0) return false;
+  bytes->clear();
+  for (size_t i = 0; i < hex.size(); i += 2) {
+    const int hi = HexValue(hex[i]);
+    const int lo = HexValue(hex[i + 1]);
+    if (hi < 0 || lo < 0) return false;
+    bytes->push_back(static_cast<char>(hi << 4 | lo));
+  }
+  return true;
+}
+
 StatusOr<Sha256Digest> ParseSha256Hex(std::string_view text) {
   std::string_view hex = text;
   if (StartsWithIgnoreCase(hex, "sha256:")) hex.remove_prefix(7);
