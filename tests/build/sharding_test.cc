@@ -9,6 +9,9 @@
 #include <random>
 #include <set>
 
+#include <nlohmann/json.hpp>
+
+#include "build/shard.h"
 #include "dtm/builder.h"
 #include "dtm/container.h"
 #include "dtm/datacheck.h"
@@ -364,6 +367,46 @@ TEST(SampleTest, TheSeedChoosesAndTheStatementHolds) {
     differ += InSample(s, "ab", "c") != InSample(s, "a", "bc");
   }
   EXPECT_GT(differ, 50);
+}
+
+// spec/vectors/sharding/partition.json, written from the spec by a second
+// implementation (make_partition.py): the digest and every partition agree.
+TEST(ShardingVectorsTest, SelectionDigestAndPartitionsAgreeWithTheSpec) {
+  const auto vectors = nlohmann::json::parse(
+      ReadAll(std::string(DTM_SOURCE_DIR) + "/spec/vectors/sharding/partition.json"));
+  ASSERT_EQ(vectors["selections"].size(), 3u);
+  for (const auto& v : vectors["selections"]) {
+    SCOPED_TRACE(v["name"].get<std::string>());
+    BuildSpec spec;
+    internal::FileSelection sel;
+    for (const auto& f : v["files"]) {
+      const std::string source = f["source"];
+      if (spec.sources.empty() || spec.sources.back().source.id() != source) {
+        spec.sources.emplace_back();
+        spec.sources.back().source.set_id(source);
+        sel.source_order.push_back(spec.sources.size() - 1);
+      }
+      internal::SelectedFile file;
+      file.source = static_cast<uint32_t>(spec.sources.size() - 1);
+      const std::string path = f["path"];
+      file.path_offset = sel.paths.size();
+      file.path_len = static_cast<uint32_t>(path.size());
+      sel.paths += path;
+      file.size = f["size"];
+      file.task = f["read"].get<bool>() ? sel.files.size() : internal::SelectedFile::kDeclared;
+      sel.files.push_back(file);
+    }
+    EXPECT_EQ(ToHex(internal::SelectionDigest(spec, sel)), v["selection_sha256"]);
+    for (const auto& p : v["partitions"]) {
+      const uint32_t shards = p["shards"];
+      const std::vector<uint64_t> bounds = p["bounds"];
+      for (uint32_t k = 0; k < shards; ++k) {
+        const internal::ShardRun run = internal::ShardRunOf(sel, {k, shards});
+        EXPECT_EQ(run.begin, bounds[k]) << "shard " << k << "/" << shards;
+        EXPECT_EQ(run.end, bounds[k + 1]) << "shard " << k << "/" << shards;
+      }
+    }
+  }
 }
 
 }  // namespace
