@@ -24,6 +24,8 @@ struct BuildArgs {
   std::string file_names;
   bool resume = false;
   std::string shard;
+  std::string reuse;
+  bool no_cache = false;
   bool quiet = false;
 };
 
@@ -66,6 +68,8 @@ int RunBuild(const BuildArgs& args) {
     opts.file_names = *policy;
   }
   opts.resume = args.resume;
+  opts.reuse = args.reuse;
+  opts.use_cache = !args.no_cache;
   std::string output = args.output;
   if (!args.shard.empty()) {
     auto shard = ParseShardSpec(args.shard);
@@ -101,6 +105,7 @@ int RunBuild(const BuildArgs& args) {
     return ReportError("build", result.status());
   }
   PrintPathCollisions(*result);
+  for (const std::string& w : result->warnings) PrintError("dtm build: warning: %s\n", w.c_str());
   const v1::Header& h = result->header;
   if (!args.quiet) {
     if (h.has_build_part()) {
@@ -126,6 +131,10 @@ int RunBuild(const BuildArgs& args) {
               GroupDigits(result->documents_skipped).c_str());
       }
       Print("\n");
+    }
+    if (result->files_reused > 0) {
+      Print("reused: %s of them not read, unchanged since the previous version (stat cache)\n",
+            GroupDigits(result->files_reused).c_str());
     }
     if (result->files_resumed > 0) {
       Print("resumed: %s file digests taken from the checkpoint\n",
@@ -160,6 +169,11 @@ DTM_REGISTER_COMMAND(
           app->add_option("--shard", args->shard,
                           "Build part I of N (0-based) of a sharded build; -o names the part or "
                           "a folder for it (spec/sharding.md); `dtm merge` joins the parts");
+          app->add_option("--reuse", args->reuse,
+                          "The previous version, whose build's stat cache lets unchanged files "
+                          "go unread (default: the spec's previous.manifest)");
+          app->add_flag("--no-cache", args->no_cache,
+                        "Neither read nor write the stat cache: read every file");
           app->add_flag("--resume", args->resume,
                         "Continue an interrupted build: reuse the digests in OUTPUT.checkpoint");
           app->add_option("--created", args->created,

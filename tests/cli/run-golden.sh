@@ -22,7 +22,8 @@ for name in "$@"; do
   tmp=$(mktemp -d)
   out=$(mktemp -d)
   [ -d "$case_dir/files" ] && cp -R "$case_dir/files/." "$tmp/"
-  (cd "$tmp" && PATH="$bin:$PATH" SOURCE_DATE_EPOCH=1767225600 LC_ALL=C TZ=UTC \
+  # The stat caches of the case's builds go to its output folder, removed with it.
+  (cd "$tmp" && PATH="$bin:$PATH" SOURCE_DATE_EPOCH=1767225600 LC_ALL=C TZ=UTC XDG_CACHE_HOME="$out/cache" \
      sh "$case_dir/cmd" >"$out/.stdout" 2>"$out/.stderr" </dev/null; echo $? >"$out/.exit")
   for f in stdout stderr exit; do
     sed "s|$tmp|\$TMP|g" "$out/.$f" >"$out/.$f.norm"

@@ -9,6 +9,7 @@ dtm=$1
 src=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+export XDG_CACHE_HOME="$work/cache"  # the builds' stat caches go with it
 python3 "$src/tests/documents/rederive.py" --url-vectors "$src/spec/vectors/documents/urls.json"
 cp -r "$src/examples/training-set-v1" "$src/examples/training-set-v2" "$work/"
 "$dtm" build "$work/training-set-v1/dtm.yaml" -o "$work/training-set-v1/data.dtm" --quiet

@@ -33,6 +33,12 @@ struct BuildOptions {
   // Take the digests of unchanged files from the checkpoint an interrupted
   // build left beside the output (OUTPUT.checkpoint) instead of re-hashing.
   bool resume = false;
+  // Incremental rebuilds (spec/cli.md, "Incremental rebuilds"): with a
+  // previous version (`reuse`, else the spec's previous.manifest) whose build
+  // wrote the stat cache, files whose stat is unchanged are not read again.
+  std::string reuse;       // --reuse PREVIOUS.dtm
+  bool use_cache = false;  // read and write the stat cache (the CLI's default; --no-cache)
+  std::string cache_path;  // "" = the data root's (StatCache::PathFor)
   // Build one part of a sharded build (spec/sharding.md): the output is the
   // part, holding the Source records and this shard's run of the files.
   std::optional<ShardSpec> shard;
@@ -46,7 +52,10 @@ struct BuildResult {
   uint64_t files_hashed = 0;
   uint64_t bytes_hashed = 0;
   uint64_t files_declared = 0;
-  uint64_t files_resumed = 0;       // digests taken from the checkpoint (counted in files_hashed)
+  uint64_t files_resumed = 0;  // digests taken from the checkpoint (counted in files_hashed)
+  uint64_t files_reused = 0;   // digests taken from the stat cache (counted in files_hashed)
+  // Problems of the stat cache (ignored, not written): the build went on.
+  std::vector<std::string> warnings;
   uint64_t documents = 0;           // DocumentEntry records written
   uint64_t documents_declared = 0;  // of them, from document listings (not read in the files)
   uint64_t documents_skipped = 0;   // under DocumentRule.skip_bad, over all files

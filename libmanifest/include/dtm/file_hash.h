@@ -55,6 +55,7 @@ struct FileIdentity {
   uint64_t inode = 0;
   uint64_t size = 0;
   int64_t mtime_ns = 0;  // modification time, ns since 1970
+  int64_t ctime_ns = 0;  // status change time, ns since 1970 (no one can set it)
 };
 
 // Stats `path` relative to the folder `dir_fd` without following a symbolic

@@ -16,6 +16,7 @@
 #include "build/checkpoint.h"
 #include "build/created.h"
 #include "build/file_selection.h"
+#include "build/incremental.h"
 #include "build/shard.h"
 #include "documents/extract.h"
 #include "documents/listing.h"
@@ -198,7 +199,8 @@ Status ListSelection(FileSelection* sel, const BuildOptions& options) {
 // files. Takes digests from the checkpoint where the file is unchanged, hashes
 // the rest, records each new digest in the checkpoint.
 Status HashSelection(FileSelection* sel, internal::ShardRun run, const BuildOptions& options,
-                     BuildCheckpoint* checkpoint, BuildDocuments* docs, BuildResult* result) {
+                     BuildCheckpoint* checkpoint, const internal::IncrementalBuild& cache,
+                     BuildDocuments* docs, BuildResult* result) {
   ParallelHashOptions ho = HashOptions(*sel, options);
   std::vector<bool> wanted(sel->tasks.size(), false);
   for (uint64_t k = run.begin; k < run.end; ++k) {
@@ -220,9 +222,14 @@ Status HashSelection(FileSelection* sel, internal::ShardRun run, const BuildOpti
     const FileDigest* d = sel->tasks[i].read_contents
                               ? nullptr
                               : checkpoint->Lookup(sel->tasks[i].open_path, sel->tasks[i].listed);
+    const Sha256Digest* cached =
+        d != nullptr || sel->tasks[i].read_contents ? nullptr : cache.Lookup(sel->tasks[i]);
     if (d != nullptr) {
       digests[i] = d->sha256;
       ++result->files_resumed;
+    } else if (cached != nullptr) {
+      digests[i] = *cached;
+      ++result->files_reused;
     } else {
       todo.push_back(sel->tasks[i]);
       todo_index.push_back(i);
@@ -274,15 +281,32 @@ Status SortSelection(const BuildSpec& spec, FileSelection* sel) {
   return Status::Ok();
 }
 
-Status FillPrevious(const BuildSpec& spec, v1::Header* header) {
-  if (spec.previous_manifest.empty()) return Status::Ok();
-  auto prev = CheckManifest(spec.previous_manifest);
-  if (!prev.ok()) return prev.status().WithContext("previous version");
-  v1::PreviousVersion* p = header->mutable_previous();
-  if (p->version().empty()) p->set_version(prev->header.dataset().version());
-  p->set_manifest_sha256(std::string(AsBytes(prev->file_sha256)));
-  p->set_merkle_root(std::string(AsBytes(prev->merkle_root)));
-  return Status::Ok();
+// Fills header.previous from the spec's previous.manifest, checked whole.
+// Returns the file digest of the manifest whose stat cache the build may use:
+// --reuse, else that previous version.
+StatusOr<std::optional<Sha256Digest>> FillPrevious(const BuildSpec& spec,
+                                                   const BuildOptions& options,
+                                                   v1::Header* header) {
+  std::optional<Sha256Digest> reuse;
+  if (!spec.previous_manifest.empty()) {
+    auto prev = CheckManifest(spec.previous_manifest);
+    if (!prev.ok()) return prev.status().WithContext("previous version");
+    v1::PreviousVersion* p = header->mutable_previous();
+    if (p->version().empty()) p->set_version(prev->header.dataset().version());
+    p->set_manifest_sha256(std::string(AsBytes(prev->file_sha256)));
+    p->set_merkle_root(std::string(AsBytes(prev->merkle_root)));
+    reuse = prev->file_sha256;
+  }
+  if (!options.reuse.empty()) {
+    // Only its digest matters: the cache it names is authenticated on its own,
+    // and nothing of the file goes into the manifest.
+    auto opened = ManifestReader::Open(options.reuse);
+    if (!opened.ok()) return opened.status().WithContext("--reuse");
+    auto digest = HashFile(options.reuse);
+    if (!digest.ok()) return digest.status().WithContext("--reuse");
+    reuse = digest->sha256;
+  }
+  return reuse;
 }
 
 // Errors of the output file: kIOError naming it (the contract of builder.h).
@@ -437,7 +461,8 @@ StatusOr<BuildResult> BuildManifest(const BuildSpec& spec, const BuildOptions& o
   DTM_ASSIGN_OR_RETURN(*header.mutable_created(), internal::CreationTime(options.created));
   header.mutable_tool()->set_name("dtm");
   header.mutable_tool()->set_version(DTM_VERSION);
-  DTM_RETURN_IF_ERROR(FillPrevious(spec, &header));
+  DTM_ASSIGN_OR_RETURN(const std::optional<Sha256Digest> reuse,
+                       FillPrevious(spec, options, &header));
 
   // Opened first, so that an unwritable output fails before hours of hashing.
   // Dropped without Finish on any error: nothing appears at output_path.
@@ -458,6 +483,8 @@ StatusOr<BuildResult> BuildManifest(const BuildSpec& spec, const BuildOptions& o
                                                               options.resume));
   BuildDocuments docs;
   DTM_RETURN_IF_ERROR(PlanDocuments(spec, output_path, &sel, &docs));
+  const internal::IncrementalBuild cache =
+      internal::IncrementalBuild::Start(options, root, reuse, &result.warnings);
   DTM_RETURN_IF_ERROR(ListSelection(&sel, options));
   DTM_RETURN_IF_ERROR(SortSelection(spec, &sel));
   internal::ShardRun run{0, sel.files.size()};
@@ -472,7 +499,7 @@ StatusOr<BuildResult> BuildManifest(const BuildSpec& spec, const BuildOptions& o
     part->set_files(run.end - run.begin);
     part->set_selection_files(sel.files.size());
   }
-  DTM_RETURN_IF_ERROR(HashSelection(&sel, run, options, checkpoint.get(), &docs, &result));
+  DTM_RETURN_IF_ERROR(HashSelection(&sel, run, options, checkpoint.get(), cache, &docs, &result));
   PathCollisions collisions = FindPathCollisions(
       sel.files.size(), [&](size_t i) { return sel.PathOf(sel.files[i]); },
       BuildResult::kMaxListedCollisions);
@@ -491,6 +518,7 @@ StatusOr<BuildResult> BuildManifest(const BuildSpec& spec, const BuildOptions& o
   if (!finished.ok()) return OutputError(output_path, finished.status());
   result.header = *std::move(finished);
   checkpoint->Remove();
+  cache.Save(sel, output_path, &result.warnings);
   return result;
 }
 

@@ -70,7 +70,7 @@ StatusOr<std::string> ReadKey(const std::string& path) {
   return key;
 }
 
-StatusOr<std::string> LoadOrCreateKey(const std::string& path) {
+StatusOr<std::string> LoadOrCreateKeyAt(const std::string& path) {
   if (path.empty()) {
     return Status::InvalidArgument("checkpoint key",
                                    "neither XDG_STATE_HOME nor HOME is set, so there is none");
@@ -105,6 +105,10 @@ StatusOr<int> OpenCheckpointFile(const std::string& path, bool truncate) {
 
 }  // namespace
 
+StatusOr<std::string> LoadOrCreateCheckpointKey(const std::string& path) {
+  return LoadOrCreateKeyAt(path);
+}
+
 std::string BuildCheckpoint::PathFor(const std::string& output_path) {
   return output_path + ".checkpoint";
 }
@@ -121,7 +125,7 @@ std::string BuildCheckpoint::KeyPath() {
 StatusOr<std::unique_ptr<BuildCheckpoint>> BuildCheckpoint::Open(const std::string& path,
                                                                  bool resume,
                                                                  const std::string& key_path) {
-  StatusOr<std::string> key = LoadOrCreateKey(key_path.empty() ? KeyPath() : key_path);
+  StatusOr<std::string> key = LoadOrCreateKeyAt(key_path.empty() ? KeyPath() : key_path);
   if (!key.ok()) {
     if (resume) return key.status().WithContext("cannot resume");
     return std::unique_ptr<BuildCheckpoint>(new BuildCheckpoint(path, -1, ""));

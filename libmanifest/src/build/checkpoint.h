@@ -23,6 +23,11 @@
 
 namespace dtm::internal {
 
+// The user's checkpoint key at `path` (BuildCheckpoint::KeyPath()), created
+// with mode 0600 when missing: 32 bytes that authenticate the checkpoint and
+// the stat cache. kInvalidArgument for a key file others could read or write.
+StatusOr<std::string> LoadOrCreateCheckpointKey(const std::string& path);
+
 class BuildCheckpoint {
  public:
   // The checkpoint of the manifest at `output_path`.

@@ -226,6 +226,7 @@ class Walker {
       e.listed.inode = static_cast<uint64_t>(st.st_ino);
       e.listed.size = static_cast<uint64_t>(st.st_size);
       e.listed.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+      e.listed.ctime_ns = static_cast<int64_t>(st.st_ctim.tv_sec) * 1000000000 + st.st_ctim.tv_nsec;
     } else {
       e.type = WalkEntry::Type::kOther;
       e.mode = static_cast<uint32_t>(st.st_mode);
