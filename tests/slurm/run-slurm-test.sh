@@ -90,6 +90,10 @@ SwitchType=switch/none
 NodeName=dtmnode NodeAddr=127.0.0.1 CPUs=$(nproc) State=UNKNOWN
 PartitionName=dtm Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 CONF
+# slurmd loads a cgroup plugin even when nothing uses one; cgroup/v1 touches no
+# cgroup file system until a controller is asked for, so the test also runs
+# where none is mounted (a chroot).
+echo "CgroupPlugin=cgroup/v1" >"$t/cgroup.conf"
 export SLURM_CONF="$t/slurm.conf"
 slurmctld -D -f "$SLURM_CONF" >"$t/log/slurmctld.out" 2>&1 &
 pids+=($!)
