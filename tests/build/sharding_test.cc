@@ -284,6 +284,42 @@ TEST_F(ShardingTest, MergeRefusesMissingDuplicatedForeignAndDamagedParts) {
                 "not a part of a sharded build");
 }
 
+// A listed document of no file is reported by exactly one task, the one whose
+// run holds the source's last file; that task failed after hashing, and run
+// again alone with --resume it takes its digests from its part's checkpoint.
+TEST_F(ShardingTest, AFailedTaskIsReportedOnceAndResumesAlone) {
+  const std::string listing = ReadAll(d_.Path("docs.jsonl"));
+  d_.Write("docs.jsonl",
+           listing + R"({"path": "listed/zz.txt", "size": 1, "sha256": ")" + kDigest + "\"}\n");
+  TempDir parts;
+  std::vector<std::string> paths;
+  int failed = -1;
+  for (uint32_t i = 0; i < 3; ++i) {
+    BuildOptions o = Options();
+    o.shard = ShardSpec{i, 3};
+    paths.push_back(parts.Path(BuildPartFileName(*o.shard)));
+    auto built = BuildManifest(spec_, o, paths.back());
+    if (built.ok()) continue;
+    EXPECT_EQ(failed, -1) << "a second task reported it: " << built.status().ToString();
+    EXPECT_NE(
+        built.status().message().find("'listed/zz.txt', which source 'listed' has no file at"),
+        std::string::npos)
+        << built.status().ToString();
+    failed = static_cast<int>(i);
+  }
+  ASSERT_NE(failed, -1);
+  ASSERT_TRUE(std::filesystem::exists(paths[failed] + ".checkpoint"));
+  d_.Write("docs.jsonl", listing);
+  BuildOptions o = Options();
+  o.shard = ShardSpec{static_cast<uint32_t>(failed), 3};
+  o.resume = true;
+  auto resumed = BuildManifest(spec_, o, paths[failed]);
+  ASSERT_TRUE(resumed.ok()) << resumed.status().ToString();
+  EXPECT_GT(resumed->files_resumed, 0u);
+  ASSERT_TRUE(MergeBuildParts(paths, Merging(), out_.Path("merged.dtm")).ok());
+  EXPECT_TRUE(ReadAll(out_.Path("merged.dtm")) == single_);
+}
+
 TEST_F(ShardingTest, PartFolderIsCreatedAndNamedParts) {
   TempDir parts;
   const std::string folder = parts.Path("deep/parts/");

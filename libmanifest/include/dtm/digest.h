@@ -41,6 +41,19 @@ Sha256Digest Sha256Of(std::string_view data);
 // HMAC-SHA256 (RFC 2104) of `data` under `key`. Thread-safe.
 Sha256Digest HmacSha256(std::string_view key, std::string_view data);
 
+// HMAC-SHA256 of data given in pieces: the same MAC as HmacSha256 of their
+// concatenation. Not thread-safe; Finish() once.
+class HmacSha256Stream {
+ public:
+  explicit HmacSha256Stream(std::string_view key);
+  void Update(std::string_view data) { inner_.Update(data); }
+  Sha256Digest Finish();
+
+ private:
+  std::string key_;
+  Sha256 inner_;
+};
+
 // Fills `out` with `size` bytes from the system's cryptographic random number
 // generator; kInternal if it cannot.
 Status RandomBytes(void* out, size_t size);

@@ -50,7 +50,7 @@ void IncrementalBuild::Save(const FileSelection& sel, const std::string& output_
   for (const SelectedFile& f : sel.files) {
     if (f.task == SelectedFile::kDeclared) continue;
     const HashTask& t = sel.tasks[f.task];
-    entries.push_back({t.open_path.substr(t.at_offset), t.listed, f.sha256});
+    entries.push_back({std::string_view(t.open_path).substr(t.at_offset), &t.listed, &f.sha256});
   }
   Status saved = StatCache::Save(path_, key_, manifest->sha256, listed_at_ns_, std::move(entries));
   if (!saved.ok()) warnings->push_back("stat cache not written: " + saved.ToString());

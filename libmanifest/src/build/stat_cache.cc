@@ -37,12 +37,6 @@ uint32_t GetU32(const char* p) {
   return v;
 }
 
-Sha256Digest Mac(const std::string& key, std::string_view body) {
-  std::string data(kMacLabel);
-  data += body;
-  return HmacSha256(key, data);
-}
-
 std::string_view PathAt(const std::string& bytes, uint64_t offset) {
   return std::string_view(bytes).substr(offset + 4, GetU32(bytes.data() + offset));
 }
@@ -84,7 +78,10 @@ StatCache StatCache::Load(const std::string& path, const std::string& key,
     return ignore("not a stat cache (damaged?)");
   }
   const std::string_view body(b.data(), b.size() - 32);
-  const Sha256Digest mac = Mac(key, body);
+  HmacSha256Stream stream(key);
+  stream.Update(kMacLabel);
+  stream.Update(body);
+  const Sha256Digest mac = stream.Finish();
   if (std::memcmp(mac.data(), b.data() + body.size(), 32) != 0) {
     return ignore("not authenticated by your checkpoint key (damaged, or written by someone else)");
   }
@@ -136,12 +133,22 @@ const Sha256Digest* StatCache::Lookup(std::string_view rel, const FileIdentity& 
 Status StatCache::Save(const std::string& path, const std::string& key,
                        const Sha256Digest& manifest, int64_t listed_at_ns,
                        std::vector<Entry> entries) {
-  std::sort(entries.begin(), entries.end(),
-            [](const Entry& a, const Entry& b) { return a.rel < b.rel; });
+  std::stable_sort(entries.begin(), entries.end(),
+                   [](const Entry& a, const Entry& b) { return a.rel < b.rel; });
   entries.erase(std::unique(entries.begin(), entries.end(),
                             [](const Entry& a, const Entry& b) { return a.rel == b.rel; }),
                 entries.end());
-  std::string out(kMagic);
+  DTM_RETURN_IF_ERROR(MakeFolders(ParentDirectory(path), 0700));
+  DTM_ASSIGN_OR_RETURN(auto file, AtomicFileWriter::Create(path, 0600));
+  HmacSha256Stream mac(key);
+  mac.Update(kMacLabel);
+  std::string out;
+  const auto flush = [&] {
+    mac.Update(out);
+    file->stream().write(out.data(), static_cast<std::streamsize>(out.size()));
+    out.clear();
+  };
+  out += kMagic;
   out.append(reinterpret_cast<const char*>(manifest.data()), manifest.size());
   PutU64(&out, static_cast<uint64_t>(listed_at_ns));
   PutU64(&out, entries.size());
@@ -149,17 +156,18 @@ Status StatCache::Save(const std::string& path, const std::string& key,
     const uint32_t len = static_cast<uint32_t>(e.rel.size());
     for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>(len >> (8 * i)));
     out += e.rel;
-    PutU64(&out, e.stat.device);
-    PutU64(&out, e.stat.inode);
-    PutU64(&out, e.stat.size);
-    PutU64(&out, static_cast<uint64_t>(e.stat.mtime_ns));
-    PutU64(&out, static_cast<uint64_t>(e.stat.ctime_ns));
-    out.append(reinterpret_cast<const char*>(e.sha256.data()), e.sha256.size());
+    PutU64(&out, e.stat->device);
+    PutU64(&out, e.stat->inode);
+    PutU64(&out, e.stat->size);
+    PutU64(&out, static_cast<uint64_t>(e.stat->mtime_ns));
+    PutU64(&out, static_cast<uint64_t>(e.stat->ctime_ns));
+    out.append(reinterpret_cast<const char*>(e.sha256->data()), e.sha256->size());
+    if (out.size() >= (1u << 20)) flush();
   }
-  const Sha256Digest mac = Mac(key, out);
-  out.append(reinterpret_cast<const char*>(mac.data()), mac.size());
-  DTM_RETURN_IF_ERROR(MakeFolders(ParentDirectory(path), 0700));
-  return WriteFileAtomically(path, out, 0600);
+  flush();
+  const Sha256Digest tag = mac.Finish();
+  file->stream().write(reinterpret_cast<const char*>(tag.data()), tag.size());
+  return file->Commit();
 }
 
 }  // namespace dtm::internal

@@ -40,15 +40,16 @@ class StatCache {
   const Sha256Digest* Lookup(std::string_view rel, const FileIdentity& now) const;
   size_t size() const { return offsets_.size(); }
 
-  // The cache of a build: what it records, then Save.
+  // One file of a build's cache; the pointers are the caller's.
   struct Entry {
-    std::string rel;  // the path relative to the data root
-    FileIdentity stat;
-    Sha256Digest sha256{};
+    std::string_view rel;  // the path relative to the data root
+    const FileIdentity* stat = nullptr;
+    const Sha256Digest* sha256 = nullptr;
   };
-  // Writes `entries` (any order) as the cache at `path`, atomically, for the
-  // manifest whose file digest is `manifest`; `listed_at_ns` is when the
-  // build began to stat its files. kIOError naming the cache.
+  // Writes `entries` (any order; of a path given twice, the first) as the
+  // cache at `path`, atomically and streaming, for the manifest whose file
+  // digest is `manifest`; `listed_at_ns` is when the build began to stat its
+  // files. kIOError naming the cache.
   static Status Save(const std::string& path, const std::string& key, const Sha256Digest& manifest,
                      int64_t listed_at_ns, std::vector<Entry> entries);
 

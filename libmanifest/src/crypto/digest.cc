@@ -76,29 +76,53 @@ Sha256Digest Sha256::Peek() const {
   return d;
 }
 
-Sha256Digest HmacSha256(std::string_view key, std::string_view data) {
-  // RFC 2104 on the thread's reused hashers: about 0.3 us for a short input,
-  // where OpenSSL's one-shot HMAC() sets up a context each call (1.2 us).
-  constexpr size_t kBlock = 64;
-  unsigned char padded[kBlock] = {};
-  if (key.size() > kBlock) {
+namespace {
+
+constexpr size_t kHmacBlock = 64;
+
+// The key XORed with the inner (0x36) or outer (0x5c) pad (RFC 2104).
+void HmacPad(std::string_view key, unsigned char pad, unsigned char out[kHmacBlock]) {
+  unsigned char padded[kHmacBlock] = {};
+  if (key.size() > kHmacBlock) {
     const Sha256Digest hashed = Sha256Of(key);
     std::memcpy(padded, hashed.data(), hashed.size());
   } else {
     std::memcpy(padded, key.data(), key.size());
   }
-  unsigned char ipad[kBlock], opad[kBlock];
-  for (size_t i = 0; i < kBlock; ++i) {
-    ipad[i] = padded[i] ^ 0x36;
-    opad[i] = padded[i] ^ 0x5c;
-  }
+  for (size_t i = 0; i < kHmacBlock; ++i) out[i] = padded[i] ^ pad;
+}
+
+}  // namespace
+
+Sha256Digest HmacSha256(std::string_view key, std::string_view data) {
+  // On the thread's reused hasher: about 0.3 us for a short input, where
+  // OpenSSL's one-shot HMAC() sets up a context each call (1.2 us).
+  unsigned char ipad[kHmacBlock], opad[kHmacBlock];
+  HmacPad(key, 0x36, ipad);
+  HmacPad(key, 0x5c, opad);
   thread_local Sha256 sha;
-  sha.Update(ipad, kBlock);
+  sha.Update(ipad, kHmacBlock);
   sha.Update(data);
   const Sha256Digest inner = sha.Finish();
-  sha.Update(opad, kBlock);
+  sha.Update(opad, kHmacBlock);
   sha.Update(inner.data(), inner.size());
   return sha.Finish();
+}
+
+HmacSha256Stream::HmacSha256Stream(std::string_view key) : key_(key) {
+  unsigned char ipad[kHmacBlock];
+  HmacPad(key_, 0x36, ipad);
+  inner_.Update(ipad, kHmacBlock);
+}
+
+Sha256Digest HmacSha256Stream::Finish() {
+  const Sha256Digest inner = inner_.Finish();
+  unsigned char opad[kHmacBlock];
+  HmacPad(key_, 0x5c, opad);
+  Sha256 outer;
+  outer.Update(opad, kHmacBlock);
+  outer.Update(inner.data(), inner.size());
+  return outer.Finish();
 }
 
 Status RandomBytes(void* out, size_t size) {
