@@ -188,6 +188,22 @@ TEST_F(ProofTest, BundleOfAnotherManifestFails) {
   ExpectFails(text, "root", "the statement signs subject acme-pretrain@2026.02");
 }
 
+// spec/proof.md: inside the bundle, attestation.md's rule holds: an unknown
+// member fails the bundle check, except under the members no verifier reads.
+TEST_F(ProofTest, UnknownMembersInsideTheBundleFailTheBundleCheck) {
+  const std::string text = ProveText(DigestQuery(SharedDigest()));
+  ExpectFails(EditProof(text, [](Json& p) { p["bundle"]["extra"] = 1; }), "bundle",
+              "bundle: unknown member 'extra'");
+  ExpectFails(EditProof(text, [](Json& p) { p["bundle"]["dsseEnvelope"]["extra"] = 1; }), "bundle",
+              "bundle: dsseEnvelope: unknown member 'extra'");
+  ExpectFails(EditProof(text, [](Json& p) { p["bundle"]["verificationMaterial"]["extra"] = 1; }),
+              "bundle", "bundle: verificationMaterial: unknown member 'extra'");
+  const std::string timestamped = EditProof(text, [](Json& p) {
+    p["bundle"]["verificationMaterial"]["timestampVerificationData"] = {{"future", 1}};
+  });
+  EXPECT_TRUE(Verify(timestamped).verified());
+}
+
 TEST_F(ProofTest, WrongKeyFails) {
   const PrivateKey other = PrivateKey::Generate(SignatureAlgorithm::kEd25519).value();
   ProofVerification result = Verify(ProveText(DigestQuery(SharedDigest())), other.public_key());
