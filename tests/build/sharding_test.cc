@@ -338,6 +338,8 @@ TEST_F(ShardingTest, ShardedAuditsCoverEveryEntryOnce) {
   ASSERT_TRUE(whole.ok()) << whole.status().ToString();
   EXPECT_EQ(whole->entries_checked, whole->entries);
   uint64_t checked = 0, verified = 0;
+  TempDir parts;
+  const std::vector<std::string> built = BuildParts(spec_, parts.path(), 5);
   for (uint32_t i = 0; i < 5; ++i) {
     DataCheckOptions o;
     o.shard = ShardSpec{i, 5};
@@ -345,6 +347,10 @@ TEST_F(ShardingTest, ShardedAuditsCoverEveryEntryOnce) {
     ASSERT_TRUE(r.ok()) << r.status().ToString();
     EXPECT_TRUE(r->ok());
     EXPECT_EQ(r->entries, whole->entries);
+    // An audit task checks what the build task of the same shard hashed.
+    auto part = ManifestReader::OpenBuildPart(built[i]);
+    ASSERT_TRUE(part.ok());
+    EXPECT_EQ(r->entries_checked, (*part)->header().build_part().files()) << "shard " << i;
     EXPECT_EQ(r->unexpected_checked, i == 0);
     checked += r->entries_checked;
     verified += r->files_verified;

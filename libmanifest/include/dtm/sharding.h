@@ -35,6 +35,10 @@ StatusOr<ShardSpec> ParseShardSpec(std::string_view text);
 // (0 for a declared file), plus kShardFileWeight for the work of one file.
 inline constexpr uint64_t kShardFileWeight = 4096;
 
+// The shard of an item whose preceding items weigh `before` of all items'
+// `total`: floor(shards * before / total), exactly; 0 when total is 0.
+uint32_t ShardOfWeight(unsigned __int128 before, unsigned __int128 total, uint32_t shards);
+
 // Cuts `count` weights, in order, into `shards` contiguous runs of about equal
 // total weight (spec/sharding.md, "The partition"): returns the `shards + 1`
 // boundaries, run k being [bounds[k], bounds[k+1]). The first is 0 and the last

@@ -430,8 +430,7 @@ class EntryFilter {
   bool Wanted(const v1::FileEntry& f) {
     bool wanted = true;
     if (options_.shard) {
-      const unsigned __int128 shard = total_ == 0 ? 0 : before_ * options_.shard->count / total_;
-      wanted = shard == options_.shard->index;
+      wanted = ShardOfWeight(before_, total_, options_.shard->count) == options_.shard->index;
       before_ += EntryWeight(f);
     }
     return wanted && (!options_.sample || InSample(*options_.sample, f.source_id(), f.path()));

@@ -60,7 +60,8 @@ std::string ShardName(const v1::BuildPart& p) {
 
 // The parts, in shard order, when they are the whole of one build.
 StatusOr<std::vector<PartInfo>> CheckPartsBelongTogether(std::vector<PartInfo> parts) {
-  const PartInfo& first = parts.front();
+  // A copy: the parts are sorted below.
+  const PartInfo first = parts.front();
   for (const PartInfo& p : parts) {
     const auto foreign = [&](std::string_view what) {
       return Status::InvalidArgument(

@@ -35,6 +35,10 @@ StatusOr<ShardSpec> ParseShardSpec(std::string_view text) {
   return shard;
 }
 
+uint32_t ShardOfWeight(unsigned __int128 before, unsigned __int128 total, uint32_t shards) {
+  return total == 0 ? 0 : static_cast<uint32_t>(before * shards / total);
+}
+
 std::vector<uint64_t> PartitionByWeight(uint64_t count,
                                         const std::function<uint64_t(uint64_t)>& weight_of,
                                         uint32_t shards) {
@@ -48,7 +52,7 @@ std::vector<uint64_t> PartitionByWeight(uint64_t count,
   unsigned __int128 before = 0;
   uint32_t next = 1;  // the shard whose first item we look for
   for (uint64_t i = 0; i < count && next < shards; ++i) {
-    const unsigned __int128 shard = total == 0 ? 0 : before * shards / total;
+    const uint32_t shard = ShardOfWeight(before, total, shards);
     while (next < shards && shard >= next) bounds[next++] = i;
     before += weight_of(i);
   }
