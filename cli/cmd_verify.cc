@@ -26,7 +26,7 @@ struct VerifyArgs {
 
 // The checks of spec/attestation.md, in order, for the summary line.
 constexpr const char* kChecks =
-    "bundle, payload-type, signatures, statement, manifest-integrity, subject, manifest-digest, "
+    "bundle, payload-type, signature, statement, manifest-integrity, subject, manifest-digest, "
     "predicate";
 
 // --unsigned: the manifest's integrity (and --data) without any signature, for

@@ -29,7 +29,7 @@ struct VerifyProofArgs {
 // The checks of spec/proof.md, in order, for the summary line.
 std::string ChecksOf(const Proof& proof) {
   const std::string common =
-      "proof, bundle, payload-type, signatures, statement, root, tree-size, ";
+      "proof, bundle, payload-type, signature, statement, root, tree-size, ";
   if (proof.type == Proof::Type::kSources) return common + "complete, record, decoded, withheld";
   if (proof.absent()) return common + "key-tree, key-digest, neighbours, key-inclusion";
   return common + "inclusion, record, decoded, position, source-link, query";

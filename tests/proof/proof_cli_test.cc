@@ -77,7 +77,7 @@ TEST_F(ProofCliTest, NothingMatchesIsProvenAbsent) {
   EXPECT_EQ(out_.rfind("ABSENT   no file with this path in acme-pretrain 2026.02 (signed ", 0), 0u)
       << out_;
   EXPECT_TRUE(
-      OutputHas("checks passed: proof, bundle, payload-type, signatures, statement, root, "
+      OutputHas("checks passed: proof, bundle, payload-type, signature, statement, root, "
                 "tree-size, key-tree, key-digest, neighbours, key-inclusion"))
       << out_;
   EXPECT_EQ(Dtm("verify-proof p.json --key lab.pub --expect present"), 1) << out_;

@@ -24,7 +24,11 @@ enum class StatusCode {
 };
 
 // A Status is OK or carries a code and a message. Messages name the file, the
-// place and the problem: "data.dtm: record 12: path is absolute".
+// place and the problem: "data.dtm: record 12: path is absolute". A message
+// is safe to print: the constructor and WithContext show every control
+// character, direction mark and byte that is not UTF-8 escaped ("\u001b",
+// "\xff"; spec/errors.md), so text quoted from a hostile input cannot act on
+// a terminal. Escaping is idempotent: an escaped message stays as it is.
 class [[nodiscard]] Status {
  public:
   Status() = default;  // OK
@@ -69,7 +73,7 @@ class [[nodiscard]] Status {
       return *this;
     }
     Status s = *this;
-    s.message_ = std::string(prefix) + ": " + message_;
+    s.message_ = Escaped(prefix) + ": " + message_;
     return s;
   }
 
@@ -78,12 +82,15 @@ class [[nodiscard]] Status {
 
  private:
   Status(StatusCode code, std::string_view msg, std::string_view detail)
-      : code_(code), message_(msg) {
+      : code_(code), message_(Escaped(msg)) {
     if (!detail.empty()) {
       message_ += ": ";
-      message_ += detail;
+      message_ += Escaped(detail);
     }
   }
+  // `text` with controls, marks and non-UTF-8 bytes escaped (base/text.h,
+  // ControlCharacters::kShowEscaped).
+  static std::string Escaped(std::string_view text);
 
   StatusCode code_ = StatusCode::kOk;
   std::string message_;

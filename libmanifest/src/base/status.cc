@@ -1,5 +1,7 @@
 #include "dtm/status.h"
 
+#include "base/text.h"
+
 namespace dtm {
 
 namespace {
@@ -27,6 +29,10 @@ const char* CodeName(StatusCode code) {
   return "Unknown";
 }
 }  // namespace
+
+std::string Status::Escaped(std::string_view text) {
+  return internal::Printable(text, internal::ControlCharacters::kShowEscaped);
+}
 
 std::string Status::ToString() const {
   if (ok()) return "OK";

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "base/posix_file.h"
+#include "base/text.h"
 #include "container/format.h"
 #include "dtm/container.h"
 
@@ -199,8 +200,8 @@ Status ManifestReader::Impl::ReadPreambleAndHeader() {
     return Corrupt(at, "header is not a valid dtm.v1.Header");
   }
   if (header.schema() != kSchemaId) {
-    return Corrupt(at, "header.schema is '" + header.schema().substr(0, 64) + "', expected '" +
-                           std::string(kSchemaId) + "'");
+    return Corrupt(at, "header.schema is " + internal::QuoteForMessage(header.schema()) +
+                           ", expected '" + std::string(kSchemaId) + "'");
   }
   if (header.has_build_part() != build_part) {
     return Corrupt(at, build_part ? "a build part without header.build_part"
