@@ -21,6 +21,7 @@ struct SignArgs {
   std::string output;
   bool append = false;
   bool force = false;
+  TimestampOptions timestamps;  // --tsa, --tsa-timeout
 };
 
 int RunSign(const SignArgs& args) {
@@ -77,11 +78,16 @@ int RunSign(const SignArgs& args) {
     bundle = SignManifest(args.manifest, signer, *signed_at);
   }
   if (!bundle.ok()) return ReportError("sign", bundle.status().WithContext(args.manifest));
+  if (!args.timestamps.tsa_urls.empty()) {
+    bundle = AddTimestamps(*bundle, args.timestamps);
+    if (!bundle.ok()) return ReportError("sign", bundle.status());
+  }
   Status written = WriteFileAtomically(out, *bundle, 0644, /*overwrite=*/true);
   if (!written.ok()) return ReportOutputError("sign", written);
   Print("%s %s with key %s (%s)\nwrote %s\n", args.append ? "co-signed" : "signed",
         args.manifest.c_str(), key->public_key().key_id().c_str(),
         std::string(AlgorithmName(key->algorithm())).c_str(), out.c_str());
+  for (const std::string& url : args.timestamps.tsa_urls) Print("timestamped by %s\n", url.c_str());
   return kExitOk;
 }
 
@@ -101,6 +107,7 @@ DTM_REGISTER_COMMAND(
                   app->add_flag("--append", args->append,
                                 "Add this key's signature to the existing bundle");
                   app->add_flag("--force", args->force, "Replace an existing bundle");
+                  AddTsaOptions(app, &args->timestamps);
                   return [args] { return RunSign(*args); };
                 }});
 

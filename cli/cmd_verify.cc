@@ -109,12 +109,11 @@ int RunVerify(const VerifyArgs& args) {
         report->public_view ? " (the full manifest's, as the view names it; only that file can "
                               "confirm it)"
                             : "");
-  Print("  signed at    %s (stated by the signer; no timestamp authority)\n",
-        FormatUtcTime(report->signed_at).c_str());
+  PrintSigningTimes(*report);
   PrintSigners(*report, key_files);
   Print("  threshold    %zu distinct key(s) verified, %d required\n", report->distinct_keys,
         args.trust.threshold);
-  Print("checks passed: %s\n", kChecks);
+  Print("checks passed: %s\n", WithTimestampCheck(kChecks, options).c_str());
   if (args.data.root.empty()) return kExitOk;
   if (report->public_view) return RefuseData(args.manifest);
   return VerifyData(args.manifest, args.data);

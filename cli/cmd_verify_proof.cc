@@ -28,8 +28,7 @@ struct VerifyProofArgs {
 
 // The checks of spec/proof.md, in order, for the summary line.
 std::string ChecksOf(const Proof& proof) {
-  const std::string common =
-      "proof, bundle, payload-type, signature, statement, root, tree-size, ";
+  const std::string common = "proof, bundle, payload-type, signature, statement, root, tree-size, ";
   if (proof.type == Proof::Type::kSources) return common + "complete, record, decoded, withheld";
   if (proof.absent()) return common + "key-tree, key-digest, neighbours, key-inclusion";
   return common + "inclusion, record, decoded, position, source-link, query";
@@ -261,8 +260,7 @@ int RunVerifyProof(const VerifyProofArgs& args) {
           static_cast<unsigned long long>(proof.absence->key_tree_size),
           ToHex(proof.absence->key_tree_root).c_str());
   }
-  Print("  signed at    %s (stated by the signer; no timestamp authority)\n",
-        FormatUtcTime(result->attestation.signed_at).c_str());
+  PrintSigningTimes(result->attestation);
   PrintSigners(result->attestation, key_files);
   Print("  threshold    %zu distinct key(s) verified, %d required\n",
         result->attestation.distinct_keys, args.trust.threshold);
@@ -274,7 +272,7 @@ int RunVerifyProof(const VerifyProofArgs& args) {
     if (r.has_file()) PrintFile(r.file(), leaf);
     if (r.has_document()) PrintDocument(r.document(), leaf);
   }
-  Print("checks passed: %s\n", ChecksOf(proof).c_str());
+  Print("checks passed: %s\n", WithTimestampCheck(ChecksOf(proof), options).c_str());
   if (!args.policy.empty()) {
     // The policy runs on the verified sources, as dtm check runs it on a public view.
     ManifestFacts facts;

@@ -22,6 +22,16 @@ void AddPassphraseOptions(CLI::App* app, PassphraseSource* source, const char* p
   file->excludes(env);
 }
 
+void AddTsaOptions(CLI::App* app, TimestampOptions* options, bool required) {
+  auto* tsa = app->add_option("--tsa", options->tsa_urls,
+                              "Ask this RFC 3161 time-stamping authority (http:// or https://) "
+                              "for a timestamp over each signature; repeatable");
+  if (required) tsa->required();
+  app->add_option("--tsa-timeout", options->timeout_seconds,
+                  "Seconds to wait for each TSA answer (default 30)")
+      ->check(CLI::Range(1, 600));
+}
+
 StatusOr<std::string> ReadPassphrase(const PassphraseSource& source) {
   std::string passphrase;
   if (!source.file.empty()) {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "dtm/attestation.h"
 #include "dtm/keys.h"
 #include "dtm/status.h"
 #include "dtm/x509.h"
@@ -21,6 +22,10 @@ struct PassphraseSource {
 
 // Adds --passphrase-file and --passphrase-env (mutually exclusive) to `app`.
 void AddPassphraseOptions(CLI::App* app, PassphraseSource* source, const char* purpose);
+
+// Adds --tsa URL (repeatable) and --tsa-timeout SECONDS; `required` makes
+// --tsa mandatory (dtm timestamp).
+void AddTsaOptions(CLI::App* app, TimestampOptions* options, bool required = false);
 
 // The passphrase, or "" when no source was given. kInvalidArgument when the
 // file is unreadable or empty or the variable unset or empty.

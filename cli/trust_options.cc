@@ -22,6 +22,9 @@ void AddTrustOptions(CLI::App* app, TrustArgs* args) {
   app->add_option("--trust-root", args->trust_roots, "Trusted root certificates (PEM); repeatable");
   app->add_option("--intermediates", args->intermediates,
                   "Untrusted intermediate certificates (PEM) to build paths with");
+  app->add_option("--tsa-cert", args->tsa_certs,
+                  "Trusted time-stamping authority certificates (PEM); repeatable. Every "
+                  "timestamp of the bundle must verify under them");
   app->add_option("--identity", args->identity,
                   "A certificate signer must have this subject or subject alt name");
   app->add_option("--threshold", args->threshold, "Distinct keys that must have signed (default 1)")
@@ -37,7 +40,8 @@ Status LoadTrust(const TrustArgs& args, VerifyOptions* options,
     options->keys.push_back(std::move(key).value());
   }
   for (const auto& [paths, into] : {std::pair{&args.trust_roots, &options->trust_roots},
-                                    std::pair{&args.intermediates, &options->intermediates}}) {
+                                    std::pair{&args.intermediates, &options->intermediates},
+                                    std::pair{&args.tsa_certs, &options->tsa_roots}}) {
     for (const std::string& path : *paths) {
       auto certs = LoadCertificates(path);
       if (!certs.ok()) return certs.status();
@@ -73,6 +77,33 @@ void PrintSigners(const VerificationReport& report,
             file != key_files.end() ? file->second.c_str() : "?");
     }
   }
+}
+
+void PrintSigningTimes(const VerificationReport& report) {
+  if (report.timestamps.empty()) {
+    Print("  signed at    %s (stated by the signer; no timestamp authority)\n",
+          FormatUtcTime(report.signed_at).c_str());
+    return;
+  }
+  Print("  signed at    %s (stated by the signer)\n", FormatUtcTime(report.signed_at).c_str());
+  for (const TimestampReport& t : report.timestamps) {
+    std::string covers;
+    for (size_t s : t.signatures) covers += (covers.empty() ? "" : ", ") + std::to_string(s + 1);
+    Print("  timestamp %zu  %s by \"%s\" over signature %s (%s)\n", t.index + 1,
+          FormatUtcTime(t.gen_time).c_str(), t.tsa_subject.c_str(),
+          covers.empty() ? "none" : covers.c_str(),
+          t.verified ? "verified with --tsa-cert: a trusted time"
+                     : "not checked: give --tsa-cert to trust it");
+  }
+}
+
+std::string WithTimestampCheck(const std::string& checks, const VerifyOptions& options) {
+  if (options.tsa_roots.empty()) return checks;
+  const size_t at = checks.find("statement, ");
+  if (at == std::string::npos) return checks;
+  std::string out = checks;
+  out.insert(at + 11, "timestamp, ");
+  return out;
 }
 
 std::string FormatUtcTime(int64_t unix_seconds) {

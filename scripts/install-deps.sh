@@ -14,6 +14,8 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   libsimdjson-dev zlib1g-dev libidn2-dev libpsl-dev publicsuffix libarchive-dev \
   libgtest-dev \
   libyaml-dev nlohmann-json3-dev libcli11-dev \
+  libcurl4-openssl-dev \
+  softhsm2 libengine-pkcs11-openssl opensc \
   clang libclang-rt-14-dev \
   chromium \
   slurm-wlm munge \

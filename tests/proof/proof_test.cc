@@ -198,10 +198,19 @@ TEST_F(ProofTest, UnknownMembersInsideTheBundleFailTheBundleCheck) {
               "bundle: dsseEnvelope: unknown member 'extra'");
   ExpectFails(EditProof(text, [](Json& p) { p["bundle"]["verificationMaterial"]["extra"] = 1; }),
               "bundle", "bundle: verificationMaterial: unknown member 'extra'");
-  const std::string timestamped = EditProof(text, [](Json& p) {
-    p["bundle"]["verificationMaterial"]["timestampVerificationData"] = {{"future", 1}};
+  // Timestamp data is read as strictly (spec/attestation.md, "The bundle").
+  ExpectFails(
+      EditProof(
+          text,
+          [](Json& p) {
+            p["bundle"]["verificationMaterial"]["timestampVerificationData"] = {{"future", 1}};
+          }),
+      "bundle", "timestampVerificationData: unknown member 'future'");
+  // tlogEntries is the one place a verifier of this version does not read.
+  const std::string logged = EditProof(text, [](Json& p) {
+    p["bundle"]["verificationMaterial"]["tlogEntries"] = {{{"future", 1}}};
   });
-  EXPECT_TRUE(Verify(timestamped).verified());
+  EXPECT_TRUE(Verify(logged).verified());
 }
 
 TEST_F(ProofTest, WrongKeyFails) {

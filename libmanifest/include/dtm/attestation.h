@@ -33,6 +33,10 @@ inline constexpr std::string_view kBundleSuffix = ".sigstore.json";
 inline constexpr size_t kMaxBundleBytes = 16u << 20;
 inline constexpr size_t kMaxSignatures = 64;
 inline constexpr size_t kMaxCertificates = 10;
+inline constexpr size_t kMaxTimestamps = 32;
+// A statement's signedAt may be at most this much later than the trusted time
+// of a timestamp over its signature (clocks differ; spec/attestation.md).
+inline constexpr int64_t kTimestampToleranceSeconds = 300;
 
 // DSSE v1 pre-authentication encoding:
 //   "DSSEv1" SP LEN(type) SP type SP LEN(body) SP body
@@ -73,10 +77,34 @@ StatusOr<std::string> SignManifest(const std::string& manifest_path, const Signe
 StatusOr<std::string> AppendSignature(const std::string& manifest_path,
                                       std::string_view bundle_json, const PrivateKey& key);
 
+// Where and how to ask for RFC 3161 timestamps (spec/attestation.md,
+// "Timestamps").
+struct TimestampOptions {
+  std::vector<std::string> tsa_urls;  // http:// or https://, asked in order
+  int timeout_seconds = 30;           // per request, connection included
+};
+
+// Asks each TSA of `options` for a token over each signature of the bundle's
+// envelope (the decoded signature bytes, SHA-256 imprint, a fresh nonce) and
+// returns the bundle with the tokens appended to
+// verificationMaterial.timestampVerificationData.rfc3161Timestamps, after any
+// it has. Nothing else of the bundle changes. Each answer must be a granted
+// TimeStampResp for that request; it is not checked against a trust root
+// (verifiers do that). Errors name the TSA's URL: kInvalidArgument for a bad
+// URL or no URL, kIOError when no answer came, kCorruption for an answer that
+// is not a time-stamp response or a refusal, kVerificationFailed for an answer
+// to another request, kLimitExceeded past kMaxTimestamps tokens; the bundle's
+// own errors as VerifyAttestation's "bundle" check reports them.
+StatusOr<std::string> AddTimestamps(std::string_view bundle_json, const TimestampOptions& options);
+
 struct VerifyOptions {
   std::vector<PublicKey> keys;             // trusted keys
   std::vector<Certificate> trust_roots;    // trusted root certificates
   std::vector<Certificate> intermediates;  // extra untrusted intermediates, if any
+  // Trusted TSA certificates. When given, the bundle must hold a timestamp,
+  // every timestamp must verify under them, and a signature's certificate is
+  // judged at its trusted time instead of the signer's stated time.
+  std::vector<Certificate> tsa_roots;
   std::string identity;  // when set, a certificate signer must match it (subject or SAN)
   int threshold = 1;     // distinct keys that must have signed
   ContainerLimits limits;
@@ -93,6 +121,18 @@ struct SignerReport {
   std::string subject;          // certificate subject (by_certificate)
   std::vector<std::string> subject_alt_names;
   std::string problem;  // why it does not count, when !verified
+  // The earliest genTime of the verified timestamps over this signature,
+  // Unix seconds; 0 when none (then only the signer's stated time is known).
+  int64_t trusted_time = 0;
+};
+
+// One RFC 3161 timestamp of the bundle, as verification found it.
+struct TimestampReport {
+  size_t index = 0;                // position in rfc3161Timestamps
+  int64_t gen_time = 0;            // as the token states it, Unix seconds
+  std::string tsa_subject;         // the token's signer certificate, RFC 2253-like
+  std::vector<size_t> signatures;  // the envelope signatures (0-based) it covers
+  bool verified = false;           // checked under VerifyOptions::tsa_roots
 };
 
 struct VerificationReport {
@@ -101,9 +141,10 @@ struct VerificationReport {
   Status status;
   std::string failed_check;  // empty when verified; else a name of spec/attestation.md
   std::vector<SignerReport> signers;
-  size_t distinct_keys = 0;  // distinct keys with a verified signature
-  int64_t signed_at = 0;     // from the statement; 0 when not reached
-  std::string subject_name;  // "<dataset>@<version>"
+  std::vector<TimestampReport> timestamps;  // every timestamp of the bundle
+  size_t distinct_keys = 0;                 // distinct keys with a verified signature
+  int64_t signed_at = 0;                    // from the statement; 0 when not reached
+  std::string subject_name;                 // "<dataset>@<version>"
   Sha256Digest merkle_root{};
   Sha256Digest manifest_sha256{};
   std::string media_type;

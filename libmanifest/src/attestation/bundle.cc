@@ -6,6 +6,7 @@
 #include "base/base64.h"
 #include "base/strict_json.h"
 #include "base/text.h"
+#include "dtm/timestamp.h"
 
 namespace dtm::internal {
 namespace {
@@ -62,6 +63,38 @@ StatusOr<std::string> RawBytes(const Json& value, const std::string& where) {
   return der;
 }
 
+// timestampVerificationData: {"rfc3161Timestamps": [{"signedTimestamp":
+// base64}, ...]}, each a TimeStampResp that parses (dtm/timestamp.h).
+StatusOr<std::vector<std::string>> ParseTimestamps(const Json& data) {
+  const std::string where = "verificationMaterial.timestampVerificationData";
+  if (!data.is_object()) return Malformed(where, "not a JSON object");
+  DTM_RETURN_IF_ERROR(RejectUnknown(data, {"rfc3161Timestamps"}, where));
+  std::vector<std::string> out;
+  auto list = data.find("rfc3161Timestamps");
+  if (list == data.end()) return out;
+  if (!list->is_array()) return Malformed(where + ".rfc3161Timestamps", "not an array");
+  if (list->size() > kMaxTimestamps) {
+    return Malformed(where + ".rfc3161Timestamps",
+                     "more than " + std::to_string(kMaxTimestamps) + " timestamps");
+  }
+  for (size_t i = 0; i < list->size(); ++i) {
+    const std::string at = where + ".rfc3161Timestamps[" + std::to_string(i) + "]";
+    const Json& item = (*list)[i];
+    if (!item.is_object()) return Malformed(at, "not a JSON object");
+    DTM_RETURN_IF_ERROR(RejectUnknown(item, {"signedTimestamp"}, at));
+    auto value = item.find("signedTimestamp");
+    if (value == item.end() || !value->is_string()) {
+      return Malformed(at, "no \"signedTimestamp\" string");
+    }
+    auto der = Base64Decode(value->get<std::string>());
+    if (!der.ok()) return Malformed(at + ".signedTimestamp", der.status().message());
+    auto parsed = ParseTimestamp(*der);
+    if (!parsed.ok()) return Malformed(at + ".signedTimestamp", parsed.status().message());
+    out.push_back(std::move(der).value());
+  }
+  return out;
+}
+
 Status ParseMaterial(const Json& material, Bundle* bundle) {
   if (!material.is_object()) return Malformed("verificationMaterial", "not a JSON object");
   DTM_RETURN_IF_ERROR(RejectUnknown(material,
@@ -110,14 +143,12 @@ Status ParseMaterial(const Json& material, Bundle* bundle) {
       bundle->certificates.push_back(std::move(der));
     }
   }
-  // DTM does not use transparency-log entries or timestamps; only their shape
-  // is checked.
+  // DTM does not use transparency-log entries; only their shape is checked.
   if (auto it = material.find("tlogEntries"); it != material.end() && !it->is_array()) {
     return Malformed("verificationMaterial.tlogEntries", "not an array");
   }
-  if (auto it = material.find("timestampVerificationData");
-      it != material.end() && !it->is_object()) {
-    return Malformed("verificationMaterial.timestampVerificationData", "not a JSON object");
+  if (auto it = material.find("timestampVerificationData"); it != material.end()) {
+    DTM_ASSIGN_OR_RETURN(bundle->timestamps, ParseTimestamps(*it));
   }
   return Status::Ok();
 }
@@ -140,6 +171,15 @@ std::string SerializeBundle(const Bundle& bundle) {
     material["x509CertificateChain"]["certificates"] = std::move(certs);
   }
   material["tlogEntries"] = OrderedJson::array();
+  if (!bundle.timestamps.empty()) {
+    OrderedJson list = OrderedJson::array();
+    for (const std::string& der : bundle.timestamps) {
+      OrderedJson t;
+      t["signedTimestamp"] = Base64Encode(der);
+      list.push_back(std::move(t));
+    }
+    material["timestampVerificationData"]["rfc3161Timestamps"] = std::move(list);
+  }
   OrderedJson out;
   out["mediaType"] = bundle.media_type;
   out["verificationMaterial"] = std::move(material);

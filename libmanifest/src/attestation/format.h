@@ -40,12 +40,15 @@ struct Bundle {
   // Verification material: a key hint, or certificates (DER, leaf first).
   std::string public_key_hint;
   std::vector<std::string> certificates;
+  // verificationMaterial.timestampVerificationData.rfc3161Timestamps: each
+  // a DER TimeStampResp (dtm/timestamp.h), in bundle order.
+  std::vector<std::string> timestamps;
 };
 
 // The bundle JSON: members in the protobuf field order of the Sigstore schema,
 // two-space indentation, a final newline. tlogEntries is written as an empty
-// array; timestampVerificationData is left out. One certificate is written as
-// "certificate", several as "x509CertificateChain".
+// array; timestampVerificationData only when there are timestamps. One
+// certificate is written as "certificate", several as "x509CertificateChain".
 std::string SerializeBundle(const Bundle& bundle);
 
 // Parses a bundle: kLimitExceeded over kMaxBundleBytes, kCorruption for

@@ -7,6 +7,7 @@
 #include "attestation/format.h"
 #include "base/text.h"
 #include "dtm/attestation.h"
+#include "dtm/timestamp.h"
 
 namespace dtm {
 
@@ -57,6 +58,11 @@ class Verifier {
   // Verifies signature `index`; fills its report entry or a rejection.
   void VerifySignature(size_t index, const DsseSignature& sig, const std::string& pae,
                        SignerReport* signer);
+  // Reports every timestamp of the bundle; with TSA roots, fails
+  // "timestamp" unless there is one and each verifies, covers a signature and
+  // is not earlier than the stated signing time allows. Sets the signers'
+  // trusted times.
+  bool CheckTimestamps(const Bundle& bundle, int64_t signed_at);
   // Fails "threshold" (or the first rejection's check when nothing verified)
   // when fewer than options_.threshold distinct keys verified.
   bool ThresholdMet();
@@ -166,6 +172,55 @@ bool Verifier::ThresholdMet() {
   return false;
 }
 
+bool Verifier::CheckTimestamps(const Bundle& bundle, int64_t signed_at) {
+  for (size_t i = 0; i < bundle.timestamps.size(); ++i) {
+    TimestampReport t;
+    t.index = i;
+    if (auto info = ParseTimestamp(bundle.timestamps[i]); info.ok()) {
+      t.gen_time = info->gen_time;
+      t.tsa_subject = info->tsa_subject;
+    }
+    for (size_t s = 0; s < bundle.envelope.signatures.size(); ++s) {
+      if (TimestampCovers(bundle.timestamps[i], bundle.envelope.signatures[s].sig)) {
+        t.signatures.push_back(s);
+      }
+    }
+    report_->timestamps.push_back(std::move(t));
+  }
+  if (options_.tsa_roots.empty()) return true;
+  if (bundle.timestamps.empty()) {
+    RecordFailure("timestamp", "the bundle has no timestamp, and TSA certificates were given");
+    return false;
+  }
+  for (TimestampReport& t : report_->timestamps) {
+    const std::string name = "timestamp " + std::to_string(t.index + 1);
+    if (t.signatures.empty()) {
+      RecordFailure("timestamp", name + " covers none of the bundle's signatures");
+      return false;
+    }
+    auto verified =
+        VerifyTimestamp(bundle.timestamps[t.index], bundle.envelope.signatures[t.signatures[0]].sig,
+                        options_.tsa_roots, options_.intermediates);
+    if (!verified.ok()) {
+      RecordFailure("timestamp", name + ": " + verified.status().message());
+      return false;
+    }
+    if (signed_at > t.gen_time + kTimestampToleranceSeconds) {
+      RecordFailure("timestamp", name + ": the statement says it was signed at " +
+                                     internal::FormatUtc(signed_at) +
+                                     ", after the TSA saw the signature (" +
+                                     internal::FormatUtc(t.gen_time) + ")");
+      return false;
+    }
+    t.verified = true;
+    for (size_t s : t.signatures) {
+      int64_t& trusted = report_->signers[s].trusted_time;
+      if (trusted == 0 || t.gen_time < trusted) trusted = t.gen_time;
+    }
+  }
+  return true;
+}
+
 Status Verifier::Run(const std::string* manifest_path, std::string_view bundle_json) {
   // 1. The bundle and its envelope parse; the payload type is the in-toto one.
   auto parsed = internal::ParseBundle(bundle_json);
@@ -202,15 +257,22 @@ Status Verifier::Run(const std::string* manifest_path, std::string_view bundle_j
   report_->merkle_root = statement->merkle_root;
   report_->manifest_sha256 = statement->manifest_sha256;
 
-  // 4. Certificates were valid when the statement says it was signed.
+  // 4. Timestamps give trusted times.
+  if (!CheckTimestamps(bundle, statement->signed_at)) return Status::Ok();
+
+  // 5. Certificates were valid when the signature was made: at the TSA's time
+  // when a verified timestamp covers it, else when the statement says.
   for (SignerReport& signer : report_->signers) {
     if (!signer.by_certificate) continue;
+    const bool trusted = signer.trusted_time != 0;
+    const int64_t at = trusted ? signer.trusted_time : statement->signed_at;
     CertificateProblem problem;
     Status valid = VerifyCertificateChain(cert_->leaf, cert_->intermediates, options_.trust_roots,
-                                          statement->signed_at, &problem);
+                                          at, &problem);
     if (!valid.ok()) {
-      const std::string detail =
-          valid.message() + " at the signing time " + internal::FormatUtc(statement->signed_at);
+      const std::string detail = valid.message() +
+                                 (trusted ? " at the timestamp's time " : " at the signing time ") +
+                                 internal::FormatUtc(at);
       signer.verified = false;
       signer.problem = "certificate-validity: " + detail;
       rejections_.insert(rejections_.begin(), {"certificate-validity", detail});
@@ -222,7 +284,7 @@ Status Verifier::Run(const std::string* manifest_path, std::string_view bundle_j
     return Status::Ok();
   }
 
-  // 5. The manifest is intact; 6. the statement describes it.
+  // 6. The manifest is intact; 7. the statement describes it.
   auto manifest = CheckManifest(*manifest_path, options_.limits);
   if (!manifest.ok()) {
     const StatusCode code = manifest.status().code();

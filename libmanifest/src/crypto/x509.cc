@@ -14,6 +14,7 @@
 #include <memory>
 #include <string>
 
+#include "crypto/cert_store.h"
 #include "crypto/openssl_ptr.h"
 #include "crypto/openssl_util.h"
 #include "dtm/x509.h"
@@ -187,21 +188,10 @@ Status VerifyCertificateChain(const Certificate& leaf,
                               CertificateProblem* problem) {
   if (problem != nullptr) problem->kind = CertificateProblem::kNone;
   if (roots.empty()) return Status::InvalidArgument("no trust root given");
-  StorePtr store(X509_STORE_new());
-  X509StackPtr untrusted(sk_X509_new_null());
+  DTM_ASSIGN_OR_RETURN(StorePtr store, internal::TrustStoreOf(roots));
+  DTM_ASSIGN_OR_RETURN(X509StackPtr untrusted, internal::CertificateStackOf(intermediates));
   StoreCtxPtr ctx(X509_STORE_CTX_new());
-  if (store == nullptr || untrusted == nullptr || ctx == nullptr) {
-    return OpenSslFailure("X509 store");
-  }
-  for (const Certificate& root : roots) {
-    DTM_ASSIGN_OR_RETURN(X509Ptr cert, DecodeDer(root.der()));
-    if (X509_STORE_add_cert(store.get(), cert.get()) != 1) return OpenSslFailure("trust root");
-  }
-  for (const Certificate& c : intermediates) {
-    DTM_ASSIGN_OR_RETURN(X509Ptr cert, DecodeDer(c.der()));
-    if (sk_X509_push(untrusted.get(), cert.get()) <= 0) return OpenSslFailure("intermediate");
-    cert.release();  // owned by the stack
-  }
+  if (ctx == nullptr) return OpenSslFailure("X509 store");
   DTM_ASSIGN_OR_RETURN(X509Ptr leaf_cert, DecodeDer(leaf.der()));
   if (X509_STORE_CTX_init(ctx.get(), store.get(), leaf_cert.get(), untrusted.get()) != 1) {
     return OpenSslFailure("X509_STORE_CTX_init");
@@ -232,5 +222,30 @@ Status VerifyCertificateChain(const Certificate& leaf,
   if (!usage.ok()) return Fail(problem, CertificateProblem::kKeyUsage, usage.message());
   return Status::Ok();
 }
+
+namespace internal {
+
+StatusOr<StorePtr> TrustStoreOf(const std::vector<Certificate>& roots) {
+  StorePtr store(X509_STORE_new());
+  if (store == nullptr) return OpenSslFailure("X509 store");
+  for (const Certificate& root : roots) {
+    DTM_ASSIGN_OR_RETURN(X509Ptr cert, DecodeDer(root.der()));
+    if (X509_STORE_add_cert(store.get(), cert.get()) != 1) return OpenSslFailure("trust root");
+  }
+  return store;
+}
+
+StatusOr<X509StackPtr> CertificateStackOf(const std::vector<Certificate>& certificates) {
+  X509StackPtr stack(sk_X509_new_null());
+  if (stack == nullptr) return OpenSslFailure("certificate stack");
+  for (const Certificate& c : certificates) {
+    DTM_ASSIGN_OR_RETURN(X509Ptr cert, DecodeDer(c.der()));
+    if (sk_X509_push(stack.get(), cert.get()) <= 0) return OpenSslFailure("certificate stack");
+    cert.release();  // owned by the stack
+  }
+  return stack;
+}
+
+}  // namespace internal
 
 }  // namespace dtm
