@@ -8,6 +8,7 @@
 #include "attestation/signing_test_util.h"
 #include "base/base64.h"
 #include "dtm/attestation.h"
+#include "dtm/x509.h"
 
 namespace dtm {
 
@@ -79,6 +80,58 @@ TEST(SigningVectorTest, AnyChangedByteFails) {
   auto report = VerifyAttestation(dir / "m.dtm", changed, options);
   ASSERT_TRUE(report.ok());
   EXPECT_EQ(report->failed_check, "signature");
+}
+
+// spec/vectors/signing/timestamped: the same bundle with one RFC 3161 timestamp.
+constexpr int64_t kGenTime = 1796699843;  // 2026-12-08T03:17:23Z
+
+VerifyOptions TimestampedOptions() {
+  VerifyOptions options;
+  options.keys = {PublicKey::FromPem(ReadFileOrDie(kDir + "TEST-ONLY-ed25519.pub")).value()};
+  options.tsa_roots =
+      Certificate::ParsePem(ReadFileOrDie(kDir + "timestamped/tsa-root.pem")).value();
+  return options;
+}
+
+TEST(SigningVectorTest, TimestampedBundleVerifiesWithTheTsaRoot) {
+  const std::string bundle = ReadFileOrDie(kDir + "timestamped/manifest.dtm.sigstore.json");
+  auto report = VerifyAttestation(kDir + "manifest.dtm", bundle, TimestampedOptions());
+  ASSERT_TRUE(report.ok());
+  ASSERT_TRUE(report->verified()) << report->status.ToString();
+  EXPECT_EQ(report->signed_at, kSignedAt);
+  ASSERT_EQ(report->timestamps.size(), 1u);
+  EXPECT_TRUE(report->timestamps[0].verified);
+  EXPECT_EQ(report->timestamps[0].gen_time, kGenTime);
+  EXPECT_EQ(report->timestamps[0].tsa_subject, "CN=TEST-ONLY TSA,O=DTM Test Vectors");
+  EXPECT_EQ(report->signers[0].trusted_time, kGenTime);
+  // The signature and statement are the untimestamped vector's.
+  const auto plain = nlohmann::json::parse(ReadFileOrDie(kDir + "manifest.dtm.sigstore.json"));
+  EXPECT_EQ(nlohmann::json::parse(bundle)["dsseEnvelope"], plain["dsseEnvelope"]);
+}
+
+TEST(SigningVectorTest, TimestampedBundleFailsWithAnyChangedTokenByteOrNoTimestamp) {
+  const auto bundle =
+      nlohmann::json::parse(ReadFileOrDie(kDir + "timestamped/manifest.dtm.sigstore.json"));
+  const std::string slot =
+      "/verificationMaterial/timestampVerificationData/rfc3161Timestamps/0/"
+      "signedTimestamp";
+  const std::string token =
+      Base64Decode(bundle.at(nlohmann::json::json_pointer(slot)).get<std::string>()).value();
+  const VerifyOptions options = TimestampedOptions();
+  for (size_t i = 0; i < token.size(); ++i) {
+    std::string changed = token;
+    changed[i] ^= 0x01;
+    nlohmann::json edited = bundle;
+    edited[nlohmann::json::json_pointer(slot)] = internal::Base64Encode(changed);
+    auto report = VerifyAttestation(kDir + "manifest.dtm", edited.dump(), options);
+    ASSERT_TRUE(report.ok());
+    EXPECT_FALSE(report->verified()) << "token byte " << i;
+  }
+  // TSA certificates given, and the bundle of ../ has no timestamp.
+  auto report = VerifyAttestation(kDir + "manifest.dtm",
+                                  ReadFileOrDie(kDir + "manifest.dtm.sigstore.json"), options);
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report->failed_check, "timestamp");
 }
 
 }  // namespace
