@@ -22,6 +22,7 @@ struct SignArgs {
   bool append = false;
   bool force = false;
   TimestampOptions timestamps;  // --tsa, --tsa-timeout
+  TokenArgs token;              // for a pkcs11: key
 };
 
 int RunSign(const SignArgs& args) {
@@ -53,7 +54,7 @@ int RunSign(const SignArgs& args) {
                                         "is a symbolic link; --append rewrites the bundle in "
                                         "place, so give the bundle's own path"));
   }
-  auto key = LoadPrivateKey(args.key, args.passphrase);
+  auto key = LoadPrivateKey(args.key, args.passphrase, args.token);
   if (!key.ok()) return ReportError("sign", key.status());
 
   StatusOr<std::string> bundle = Status::Internal("not signed");
@@ -96,7 +97,10 @@ DTM_REGISTER_COMMAND(
     CommandSpec{"sign", "Sign a manifest: write MANIFEST.sigstore.json", 61, [](CLI::App* app) {
                   auto args = std::make_shared<SignArgs>();
                   app->add_option("manifest", args->manifest, "The manifest to sign")->required();
-                  app->add_option("--key,-k", args->key, "Private key (PKCS#8 PEM)")->required();
+                  app->add_option("--key,-k", args->key,
+                                  "Private key: a PKCS#8 PEM file, or a pkcs11: URI (RFC 7512) "
+                                  "of a key in a token")
+                      ->required();
                   AddPassphraseOptions(app, &args->passphrase, "of the private key");
                   app->add_option("--cert", args->cert,
                                   "Certificate of the key (PEM): recorded in the bundle");
@@ -108,6 +112,7 @@ DTM_REGISTER_COMMAND(
                                 "Add this key's signature to the existing bundle");
                   app->add_flag("--force", args->force, "Replace an existing bundle");
                   AddTsaOptions(app, &args->timestamps);
+                  AddTokenOptions(app, &args->token);
                   return [args] { return RunSign(*args); };
                 }});
 

@@ -53,7 +53,34 @@ StatusOr<std::string> ReadPassphrase(const PassphraseSource& source) {
   return passphrase;
 }
 
-StatusOr<PrivateKey> LoadPrivateKey(const std::string& path, const PassphraseSource& source) {
+void AddTokenOptions(CLI::App* app, TokenArgs* args) {
+  app->add_option("--pkcs11-module", args->module,
+                  "The PKCS#11 library of the token a pkcs11: key URI names");
+  auto* file =
+      app->add_option("--pin-file", args->pin.file,
+                      "Read the token's PIN from this file (one final newline is ignored)");
+  auto* env =
+      app->add_option("--pin-env", args->pin.env_name, "Read the token's PIN from this variable");
+  file->excludes(env);
+}
+
+StatusOr<Pkcs11Options> TokenOptions(const TokenArgs& args) {
+  Pkcs11Options options;
+  options.module_path = args.module;
+  auto pin = ReadPassphrase(args.pin);
+  if (!pin.ok()) return pin.status().WithContext("PIN");
+  options.pin = std::move(pin).value();
+  return options;
+}
+
+StatusOr<PrivateKey> LoadPrivateKey(const std::string& path, const PassphraseSource& source,
+                                    const TokenArgs& token) {
+  if (IsPkcs11Uri(path)) {
+    DTM_ASSIGN_OR_RETURN(Pkcs11Options options, TokenOptions(token));
+    auto key = OpenPkcs11Key(path, options);
+    WipeString(&options.pin);
+    return key;
+  }
   auto pem = ReadSmallFile(path, kMaxKeyFileBytes);
   if (!pem.ok()) return pem.status();
   auto passphrase = ReadPassphrase(source);

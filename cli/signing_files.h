@@ -8,6 +8,7 @@
 
 #include "dtm/attestation.h"
 #include "dtm/keys.h"
+#include "dtm/pkcs11.h"
 #include "dtm/status.h"
 #include "dtm/x509.h"
 
@@ -31,8 +32,23 @@ void AddTsaOptions(CLI::App* app, TimestampOptions* options, bool required = fal
 // file is unreadable or empty or the variable unset or empty.
 StatusOr<std::string> ReadPassphrase(const PassphraseSource& source);
 
-// A private key file (PKCS#8 PEM), decrypted with the passphrase from `source`.
-StatusOr<PrivateKey> LoadPrivateKey(const std::string& path, const PassphraseSource& source);
+// How to reach a key in a PKCS#11 token: the module and where the PIN comes
+// from (never the command line; a URI may carry pin-source= instead).
+struct TokenArgs {
+  std::string module;    // --pkcs11-module: the token's PKCS#11 library
+  PassphraseSource pin;  // --pin-file, --pin-env
+};
+
+// Adds --pkcs11-module, --pin-file and --pin-env.
+void AddTokenOptions(CLI::App* app, TokenArgs* args);
+
+// The options for dtm/pkcs11.h: the module and the PIN read from its source.
+StatusOr<Pkcs11Options> TokenOptions(const TokenArgs& args);
+
+// A private key: a PKCS#8 PEM file decrypted with the passphrase from
+// `source`, or, for a "pkcs11:" URI, the key in the token `token` reaches.
+StatusOr<PrivateKey> LoadPrivateKey(const std::string& path, const PassphraseSource& source,
+                                    const TokenArgs& token);
 // A public key file (SPKI PEM).
 StatusOr<PublicKey> LoadPublicKey(const std::string& path);
 // Every certificate of a PEM file.

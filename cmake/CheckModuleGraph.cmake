@@ -99,7 +99,7 @@ foreach(d IN LISTS dirs)
 endforeach()
 
 if(DEFINED ARCH_DOC)
-  file(STRINGS ${ARCH_DOC} arrows REGEX "^  [a-z_]+ --> [a-z_]+$")
+  file(STRINGS ${ARCH_DOC} arrows REGEX "^  [a-z0-9_]+ --> [a-z0-9_]+$")
   set(drawn "")
   foreach(line IN LISTS arrows)
     string(STRIP "${line}" line)

@@ -15,7 +15,7 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   libgtest-dev \
   libyaml-dev nlohmann-json3-dev libcli11-dev \
   libcurl4-openssl-dev \
-  softhsm2 libengine-pkcs11-openssl opensc \
+  libp11-kit-dev softhsm2 \
   clang libclang-rt-14-dev \
   chromium \
   slurm-wlm munge \

@@ -47,8 +47,7 @@ std::string TsaSection(const std::string& name, const std::string& dir) {
 class TimestampTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    const char* skip = std::getenv("DTM_SKIP_TSA");
-    if (skip != nullptr && std::string(skip) == "1") return;
+    if (signing_test::SkippedBy("DTM_SKIP_TSA")) return;
     pki_ = new ScratchDir;
     const std::string dir = pki_->path();
     const int64_t now = Now();
@@ -108,8 +107,7 @@ class TimestampTest : public ::testing::Test {
   }
 
   void SetUp() override {
-    const char* skip = std::getenv("DTM_SKIP_TSA");
-    if (skip != nullptr && std::string(skip) == "1") GTEST_SKIP() << "DTM_SKIP_TSA=1";
+    if (signing_test::SkippedBy("DTM_SKIP_TSA")) GTEST_SKIP() << "DTM_SKIP_TSA=1";
     ASSERT_NE(base_url_, nullptr)
         << "the test TSA (python3 tests/tsa/tsa_server.py with openssl ts) did not start: "
         << ReadFileOrDie(pki_->path() + "/server.log") << "; set DTM_SKIP_TSA=1 to skip";

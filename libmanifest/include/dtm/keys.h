@@ -9,6 +9,7 @@
 // Keys are immutable after construction and may be shared between threads.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -83,12 +84,25 @@ class PrivateKey {
   // key that is unsupported or fails its consistency check.
   static StatusOr<PrivateKey> FromPem(std::string_view pem, std::string_view passphrase = {});
 
+  // A key held elsewhere (a hardware token, a KMS) that signs through
+  // `sign_raw`. `sign_raw` receives what the algorithm's primitive signs:
+  // the whole message for Ed25519, the SHA-256 or SHA-384 digest for ECDSA,
+  // and returns the raw signature (64 bytes for Ed25519, r||s for ECDSA,
+  // which Sign re-encodes as DER). Sign checks every signature it returns
+  // against `public_key`, so a token with another key fails there.
+  // kInvalidArgument for RSA (not supported outside files). `sign_raw` must be
+  // safe to call from the threads that share the key.
+  using RawSigner = std::function<StatusOr<std::string>(std::string_view input)>;
+  static StatusOr<PrivateKey> External(PublicKey public_key, RawSigner sign_raw);
+
   SignatureAlgorithm algorithm() const;
   const PublicKey& public_key() const;
+  // True for keys made by External: their secret is not here to write.
+  bool is_external() const;
 
-  // PKCS#8 PEM. With a non-empty passphrase the key is encrypted: PBES2 with
-  // scrypt (N = 2^14, r = 8, p = 1, 16-byte random salt) and AES-256-CBC.
-  // The result holds the secret: wipe it with WipeString when done.
+  // PKCS#8 PEM. kInvalidArgument for an external key. With a non-empty passphrase the key is
+  // encrypted: PBES2 with scrypt (N = 2^14, r = 8, p = 1, 16-byte random salt) and AES-256-CBC. The
+  // result holds the secret: wipe it with WipeString when done.
   StatusOr<std::string> ToPem(std::string_view passphrase = {}) const;
 
   // Signs `data` (the whole message; hashing is part of the algorithm).

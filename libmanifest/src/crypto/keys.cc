@@ -243,13 +243,15 @@ Status PublicKey::Verify(std::string_view signature, std::string_view data) cons
 // PrivateKey
 
 struct PrivateKey::Impl {
-  PkeyPtr pkey;
+  PkeyPtr pkey;  // null for an external key
   PublicKey public_key;
+  RawSigner external;
 
   // Wraps a loaded or generated private key, rejecting unsupported ones.
   static StatusOr<PrivateKey> Wrap(PkeyPtr pkey) {
     DTM_ASSIGN_OR_RETURN(auto pub, PublicKey::Impl::Make(pkey.get()));
-    return PrivateKey(std::make_shared<Impl>(Impl{std::move(pkey), PublicKey(std::move(pub))}));
+    return PrivateKey(
+        std::make_shared<Impl>(Impl{std::move(pkey), PublicKey(std::move(pub)), nullptr}));
   }
 };
 
@@ -303,10 +305,40 @@ StatusOr<PrivateKey> PrivateKey::FromPem(std::string_view pem, std::string_view 
   return Impl::Wrap(std::move(pkey));
 }
 
+StatusOr<PrivateKey> PrivateKey::External(PublicKey public_key, RawSigner sign_raw) {
+  if (public_key.algorithm() == SignatureAlgorithm::kRsaPss3072Sha256) {
+    return Status::InvalidArgument("RSA keys are supported only in key files");
+  }
+  if (!sign_raw) return Status::InvalidArgument("no signing function");
+  return PrivateKey(
+      std::make_shared<Impl>(Impl{nullptr, std::move(public_key), std::move(sign_raw)}));
+}
+
 SignatureAlgorithm PrivateKey::algorithm() const { return impl_->public_key.algorithm(); }
 const PublicKey& PrivateKey::public_key() const { return impl_->public_key; }
+bool PrivateKey::is_external() const { return impl_->pkey == nullptr; }
+
+namespace {
+
+// What an external key's primitive signs: the message (Ed25519) or its digest.
+StatusOr<std::string> ExternalInput(SignatureAlgorithm algorithm, std::string_view data) {
+  if (algorithm == SignatureAlgorithm::kEd25519) return std::string(data);
+  const EVP_MD* md =
+      algorithm == SignatureAlgorithm::kEcdsaP384Sha384 ? EVP_sha384() : EVP_sha256();
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_Digest(data.data(), data.size(), digest, &len, md, nullptr) != 1) {
+    return OpenSslFailure("digest");
+  }
+  return std::string(reinterpret_cast<char*>(digest), len);
+}
+
+}  // namespace
 
 StatusOr<std::string> PrivateKey::ToPem(std::string_view passphrase) const {
+  if (is_external()) {
+    return Status::InvalidArgument("the key is held by a token; it cannot be written out");
+  }
   // Secure-heap memory BIO: its buffer is wiped when freed.
   BioPtr bio(BIO_new(BIO_s_secmem()));
   if (bio == nullptr) return OpenSslFailure("BIO_new");
@@ -338,6 +370,20 @@ StatusOr<std::string> PrivateKey::ToPem(std::string_view passphrase) const {
 }
 
 StatusOr<std::string> PrivateKey::Sign(std::string_view data) const {
+  if (is_external()) {
+    DTM_ASSIGN_OR_RETURN(std::string input, ExternalInput(algorithm(), data));
+    DTM_ASSIGN_OR_RETURN(std::string raw, impl_->external(input));
+    std::string sig = std::move(raw);
+    if (algorithm() != SignatureAlgorithm::kEd25519) {
+      DTM_ASSIGN_OR_RETURN(sig, EcdsaRawToDer(sig, algorithm()));
+    }
+    if (!impl_->public_key.Verify(sig, data).ok()) {
+      return Status::VerificationFailed(
+          "the token's signature does not verify under its public key " +
+          impl_->public_key.key_id());
+    }
+    return sig;
+  }
   MdCtxPtr ctx(EVP_MD_CTX_new());
   if (ctx == nullptr) return OpenSslFailure("EVP_MD_CTX_new");
   DTM_RETURN_IF_ERROR(InitContext(ctx.get(), impl_->pkey.get(), algorithm(), true));
