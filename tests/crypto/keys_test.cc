@@ -262,3 +262,34 @@ TEST(KeysTest, WipeStringClears) {
 
 }  // namespace
 }  // namespace dtm
+
+namespace dtm {
+namespace {
+
+// The key id is computed on one encoding (spec/attestation.md, "Key id"): a
+// P-256 or P-384 key given with its point compressed has the id of the same
+// key uncompressed, and verifies its signatures.
+TEST(KeysTest, CompressedEcPointGivesTheSameKeyId) {
+  signing_test::ScratchDir dir;
+  for (SignatureAlgorithm algorithm :
+       {SignatureAlgorithm::kEcdsaP256Sha256, SignatureAlgorithm::kEcdsaP384Sha384}) {
+    const PrivateKey key = PrivateKey::Generate(algorithm).value();
+    signing_test::WriteFileOrDie(dir / "k.pub", key.public_key().ToPem());
+    std::string out;
+    ASSERT_EQ(signing_test::RunCommand("openssl pkey -pubin -in " + (dir / "k.pub") +
+                                           " -ec_conv_form compressed -out " + (dir / "c.pub"),
+                                       &out),
+              0)
+        << out;
+    const std::string compressed_pem = signing_test::ReadFileOrDie(dir / "c.pub");
+    ASSERT_NE(compressed_pem, key.public_key().ToPem()) << "openssl wrote another form";
+    auto compressed = PublicKey::FromPem(compressed_pem);
+    ASSERT_TRUE(compressed.ok()) << compressed.status().ToString();
+    EXPECT_EQ(compressed->key_id(), key.public_key().key_id());
+    EXPECT_EQ(compressed->spki_der(), key.public_key().spki_der());
+    EXPECT_TRUE(compressed->Verify(key.Sign("data").value(), "data").ok());
+  }
+}
+
+}  // namespace
+}  // namespace dtm

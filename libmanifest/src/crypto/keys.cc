@@ -177,9 +177,16 @@ struct PublicKey::Impl {
   std::string spki_der;
   std::string key_id;
 
-  // Takes `key` (public or private; only the public half is kept).
+  // Takes `key` (public or private; only the public half is kept), in the
+  // canonical SubjectPublicKeyInfo the key id is computed on: an EC point is
+  // encoded uncompressed, however it was given (spec/attestation.md, "Key id").
   static StatusOr<std::shared_ptr<const Impl>> Make(EVP_PKEY* key) {
     auto impl = std::make_shared<Impl>();
+    if (EVP_PKEY_get_base_id(key) == EVP_PKEY_EC &&
+        EVP_PKEY_set_utf8_string_param(key, OSSL_PKEY_PARAM_EC_POINT_CONVERSION_FORMAT,
+                                       OSSL_PKEY_EC_POINT_CONVERSION_FORMAT_UNCOMPRESSED) != 1) {
+      return OpenSslFailure("EC point format");
+    }
     impl->spki_der = internal::ToDer(i2d_PUBKEY, key);
     if (impl->spki_der.empty()) return OpenSslFailure("encoding the public key");
     const auto* p = reinterpret_cast<const unsigned char*>(impl->spki_der.data());
