@@ -24,7 +24,7 @@ using signing_test::RunCommand;
 using signing_test::ScratchDir;
 using signing_test::WriteFileOrDie;
 
-const std::string kVectorDir = std::string(DTM_TEST_DATA) + "/dsse/";
+const std::string kVectorDir = std::string(DTM_SOURCE_DIR) + "/spec/vectors/dsse/";
 
 nlohmann::json Vector() { return nlohmann::json::parse(ReadFileOrDie(kVectorDir + "vector.json")); }
 

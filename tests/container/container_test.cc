@@ -376,7 +376,7 @@ TEST_F(ContainerTest, PreambleAndHeaderErrors) {
   m = good;
   m.header = "\xff";
   ExpectError(ReadCrafted(m.Build()), StatusCode::kCorruption,
-              x + ": offset 20: header is not a valid dtm.v1.Header");
+              x + ": offset 20: header: not a valid dtm.v1.Header");
   m = good;
   v1::Header h;
   h.set_schema("dtm/v2");
@@ -590,7 +590,7 @@ TEST_F(ContainerTest, CheckManifestAppliesRecordRules) {
   records = {unknown};
   WriteBytes(x, CraftedOf(records).Build());
   ExpectError(CheckManifest(x).status(), StatusCode::kCorruption,
-              x + ": record 0: record has no kind (not a source, file or document)");
+              x + ": record 0: not in canonical encoding: dtm.v1.Record with unknown fields");
 }
 
 }  // namespace

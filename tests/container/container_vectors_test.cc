@@ -23,6 +23,7 @@
 #include "base/posix_file.h"
 #include "container/container_test_util.h"
 #include "dtm/container.h"
+#include "dtm/merkle.h"
 #include "dtm/records.h"
 #include "lookup/key_trees.h"
 #include "testing/temp_dir.h"
@@ -31,6 +32,7 @@ namespace dtm {
 namespace {
 
 using test::CraftedManifest;
+using test::CraftedOf;
 using test::Frame;
 using test::FramePayload;
 using test::MakeFile;
@@ -213,6 +215,25 @@ std::string CraftedBytes(const std::vector<v1::Record>& records,
   return m.Build();
 }
 
+// A crafted manifest whose records are `bytes` as stored, decoding to
+// `decoded`: the header is computed from `decoded`, but its Merkle root from
+// the stored bytes, so that only the encoding rule is broken.
+std::string CraftedEncoded(const std::vector<std::string>& bytes,
+                           const std::vector<v1::Record>& decoded) {
+  const std::string payload = FramePayload(bytes);
+  MerkleRootBuilder root;
+  for (const std::string& b : bytes) root.AddLeaf(b);
+  v1::Header header = test::HeaderFor(decoded, test::MinimalHeader());
+  const Sha256Digest r = root.Root();
+  header.set_merkle_root(std::string(reinterpret_cast<const char*>(r.data()), r.size()));
+  CraftedManifest m;
+  m.header = SerializeDeterministic(header);
+  m.frames.push_back(Frame(RawZstdFrame(payload, static_cast<uint32_t>(payload.size())),
+                           static_cast<uint32_t>(payload.size()),
+                           static_cast<uint32_t>(bytes.size())));
+  return m.Build();
+}
+
 // Sets the header's key trees to those of `records` (proof.md, "Key trees").
 std::function<void(v1::Header*)> KeyTreesOf(const std::vector<v1::Record>& records, int keep = 4) {
   internal::KeyTreeBuilder builder(internal::TemporaryFolder());
@@ -346,6 +367,38 @@ std::vector<InvalidVector> InvalidVectors(const std::string& minimal) {
     add("record-not-a-record.dtm",
         CraftedWithFrame(records, RawZstdFrame(not_record, 2), 2, 1).Build(), C::kCorruption,
         "record 0: not a valid dtm.v1.Record");
+  }
+
+  // Records and headers not in canonical encoding (container.md, "Canonical encoding").
+  {
+    std::vector<std::string> bytes;
+    for (const v1::Record& r : records) bytes.push_back(SerializeDeterministic(r));
+    const size_t file = 2;  // the first file entry of the minimal records
+    EXPECT_TRUE(records[file].has_file());
+    std::vector<std::string> two_kinds = bytes;
+    two_kinds[file] = bytes[0] + bytes[file];  // a source, then a file: decodes as the file
+    add("record-two-kinds.dtm", CraftedEncoded(two_kinds, records), C::kCorruption,
+        "record 2: not in canonical encoding: the ");
+    std::vector<std::string> twice = bytes;
+    twice[file] = bytes[file] + bytes[file];  // every field twice: decodes as once
+    add("record-field-twice.dtm", CraftedEncoded(twice, records), C::kCorruption,
+        "record 2: not in canonical encoding: the ");
+    std::vector<std::string> unknown = bytes;
+    unknown[file] = bytes[file] + std::string("\xf8\x07\x01", 3);  // field 127 = 1
+    add("record-unknown-field.dtm", CraftedEncoded(unknown, records), C::kCorruption,
+        "record 2: not in canonical encoding: dtm.v1.Record with unknown fields");
+    CraftedManifest m = CraftedOf(records);
+    m.header += std::string("\xf8\x07\x01", 3);
+    add("header-unknown-field.dtm", m.Build(), C::kCorruption,
+        "offset 20: header: not in canonical encoding: dtm.v1.Header with unknown fields");
+    add("header-created-year-10000.dtm",
+        CraftedBytes(records, {},
+                     [](v1::Header* h) { h->mutable_created()->set_seconds(253402300800); }),
+        C::kCorruption, "offset 20: header.created: a time outside years 1 to 9999");
+    add("header-created-nanos.dtm",
+        CraftedBytes(records, {},
+                     [](v1::Header* h) { h->mutable_created()->set_nanos(1000000000); }),
+        C::kCorruption, "offset 20: header.created: a time outside years 1 to 9999");
   }
 
   // Footer.

@@ -21,7 +21,7 @@ using internal::MerkleRootOf;
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
-const fs::path kVectors = fs::path(DTM_TEST_DATA) / "rfc6962";
+const fs::path kVectors = fs::path(DTM_SOURCE_DIR) / "spec/vectors/rfc6962";
 
 // ---------------------------------------------------------------------------
 // Helpers
@@ -319,7 +319,7 @@ TEST(MerkleTest, ConsistencyRejectsMalformedInputsNamingTheProblem) {
 }
 
 // ---------------------------------------------------------------------------
-// The vectors of tests/data/rfc6962/
+// The vectors of spec/vectors/rfc6962/
 
 // Runs every vector file of one kind. `verify` returns the verifier's Status and
 // sets *malformed when a field is not 32 bytes; `check_happy` compares a happy

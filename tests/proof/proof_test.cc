@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -268,14 +269,9 @@ TEST_F(ProofTest, EntriesMustAnswerTheQuery) {
   ExpectFails(extra_source, "query", "does not match source zzz");
 }
 
-// A lab that signs a header whose totals put a source among the files is caught
-// by "position" (a valid manifest never has such a header: this builds the
-// statement by hand).
-TEST_F(ProofTest, SourceOutsideTheSourceLeavesFailsPosition) {
-  auto integrity = CheckManifest(manifest_);
-  ASSERT_TRUE(integrity.ok());
-  integrity->header.mutable_totals()->set_sources(2);  // "web" is leaf 2
-  const std::string statement = internal::MakeStatement(*integrity, kSignedAt).value();
+// A bundle of `statement` signed by the lab's key, built by hand (for
+// statements that SignManifest would never write).
+Json SignedBundle(const std::string& statement) {
   internal::Bundle bundle;
   bundle.media_type = std::string(kBundleMediaType);
   bundle.public_key_hint = LabKey().public_key().key_id();
@@ -283,10 +279,51 @@ TEST_F(ProofTest, SourceOutsideTheSourceLeavesFailsPosition) {
   bundle.envelope.payload_type = std::string(kInTotoPayloadType);
   bundle.envelope.signatures.push_back(
       {LabKey().Sign(DssePae(kInTotoPayloadType, statement)).value(), bundle.public_key_hint});
-  const Json forged = Json::parse(internal::SerializeBundle(bundle));
+  return Json::parse(internal::SerializeBundle(bundle));
+}
+
+// A lab that signs a header whose totals put a source among the files is caught
+// by "position" (a valid manifest never has such a header: this builds the
+// statement by hand).
+TEST_F(ProofTest, SourceOutsideTheSourceLeavesFailsPosition) {
+  auto integrity = CheckManifest(manifest_);
+  ASSERT_TRUE(integrity.ok());
+  integrity->header.mutable_totals()->set_sources(2);  // "web" is leaf 2
+  const Json forged = SignedBundle(internal::MakeStatement(*integrity, kSignedAt).value());
   const std::string text = EditProof(ProveText(TextQuery(ProofQuery::Kind::kSource, "web")),
                                      [&](Json& p) { p["bundle"] = forged; });
   ExpectFails(text, "position", "entries[0] (leaf 2): a source at a leaf of the file entries");
+}
+
+// A signed statement whose header is not written as a signer writes it is
+// refused by check 3, not read leniently (spec/proof.md).
+TEST_F(ProofTest, AHeaderNotInTheExactJsonMappingFailsTheStatementCheck) {
+  auto integrity = CheckManifest(manifest_);
+  ASSERT_TRUE(integrity.ok());
+  const std::string good = internal::MakeStatement(*integrity, kSignedAt).value();
+  auto forge = [&](const std::function<void(Json&)>& edit) {
+    Json statement = Json::parse(good);
+    edit(statement["predicate"]["header"]);
+    const Json forged = SignedBundle(statement.dump());
+    return EditProof(ProveText(DigestQuery(SharedDigest())),
+                     [&](Json& p) { p["bundle"] = forged; });
+  };
+  ExpectFails(forge([](Json& h) { h["schema"] = "dtm/v2"; }), "statement",
+              "predicate.header.schema is 'dtm/v2'");
+  ExpectFails(forge([](Json& h) {
+                h["recordCount"] = h["record_count"];
+                h.erase("record_count");
+              }),
+              "statement", "not the protobuf JSON mapping");
+  ExpectFails(
+      forge([](Json& h) { h["record_count"] = std::stoll(h["record_count"].get<std::string>()); }),
+      "statement", "not the protobuf JSON mapping");
+  ExpectFails(forge([](Json& h) { h["models"] = nullptr; }), "statement",
+              "not the protobuf JSON mapping");
+  ExpectFails(forge([](Json& h) { h["created"] = "10000-01-01T00:00:00Z"; }), "statement",
+              "predicate.header");
+  // The statement as written verifies.
+  EXPECT_TRUE(Verify(forge([](Json&) {})).verified());
 }
 
 TEST_F(ProofTest, VerifyNeedsAKey) {

@@ -27,6 +27,21 @@ inline constexpr uint64_t kDefaultMaxSourceBytes = 64u << 20;
 // saying what is wrong (the message does not repeat the id).
 Status ValidateSourceId(std::string_view id);
 
+// Decodes `bytes` into `message` (a dtm.v1.Header or dtm.v1.Record) and
+// checks that they are its canonical encoding (spec/container.md, "Canonical
+// encoding"): what the protobuf serializer writes for the decoded message,
+// with no unknown field. So no byte of a stored header or record can be
+// hidden from a reader (a second value of a field, a second member of a
+// oneof, a padded varint). kCorruption "not a valid dtm.v1.X" when the bytes
+// do not decode, "not in canonical encoding: ..." when they decode to
+// something that encodes otherwise.
+Status DecodeCanonical(std::string_view bytes, google::protobuf::Message* message);
+
+// OK when every google.protobuf.Timestamp in `message` can be written as
+// RFC 3339: seconds from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z, nanos
+// from 0 to 999,999,999 (spec/schema.md). kCorruption naming the field.
+Status CheckTimestamps(const google::protobuf::Message& message);
+
 // True when `text` has the syntax of an IANA media type (RFC 6838): a
 // registered top-level type ("application", "audio", "font", "haptics",
 // "image", "message", "model", "multipart", "text", "video", "example"), "/",

@@ -86,6 +86,10 @@ StatusOr<nlohmann::json> ParseStrictJson(std::string_view text, std::string_view
   if (const size_t nul = text.find('\0'); nul != std::string_view::npos) {
     return Status::Corruption(what, "not valid JSON: a NUL byte at offset " + std::to_string(nul));
   }
+  // I-JSON (RFC 7493 2.1): no byte-order mark, which nlohmann would skip.
+  if (text.starts_with("\xef\xbb\xbf")) {
+    return Status::Corruption(what, "not I-JSON: a byte-order mark at offset 0");
+  }
   try {
     LimitChecker checker;
     if (!Json::sax_parse(text.begin(), text.end(), &checker)) {

@@ -18,8 +18,10 @@ inline constexpr int kMaxJsonDepth = 32;
 // rejected: they bound the memory of a parsed document.
 inline constexpr size_t kMaxJsonValues = 1'000'000;
 
-// Parses `text` as one JSON value (RFC 8259, UTF-8), rejecting what parsers
-// disagree on (duplicate member names in an object) and, before building
+// Parses `text` as one I-JSON value (RFC 7493: RFC 8259 in UTF-8), rejecting
+// what parsers disagree on: duplicate member names in an object, a
+// byte-order mark, bytes that are not UTF-8, escapes of lone surrogates,
+// numbers beyond the range of a double (1e400); and, before building
 // anything, nesting deeper than kMaxJsonDepth and more than kMaxJsonValues
 // values. Time and memory are linear in the size of `text`. Errors are
 // kCorruption "<what>: ..." with nlohmann's message (which gives the byte

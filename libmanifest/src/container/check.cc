@@ -5,6 +5,7 @@
 #include "base/posix_file.h"
 #include "container/integrity.h"
 #include "dtm/merkle.h"
+#include "dtm/records.h"
 #include "lookup/key_trees.h"
 
 namespace dtm {
@@ -187,10 +188,10 @@ StatusOr<bool> NextChecked(ManifestReader& reader, IntegrityCheck& check, v1::Re
     DTM_RETURN_IF_ERROR(check.CheckHeader(reader.header()));
     return false;
   }
-  if (!record->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-    return Status::Corruption(reader.path() + ": record " +
-                              std::to_string(reader.records_read() - 1) +
-                              ": not a valid dtm.v1.Record");
+  Status decoded = DecodeCanonical(bytes, record);
+  if (!decoded.ok()) {
+    return Status::Corruption(
+        reader.path() + ": record " + std::to_string(reader.records_read() - 1), decoded.message());
   }
   DTM_RETURN_IF_ERROR(check.Add(*record, bytes));
   return true;

@@ -19,6 +19,7 @@
 #include "base/text.h"
 #include "container/format.h"
 #include "dtm/container.h"
+#include "dtm/records.h"
 
 namespace dtm {
 
@@ -196,8 +197,11 @@ Status ManifestReader::Impl::ReadPreambleAndHeader() {
   header_bytes.resize(length);
   DTM_RETURN_IF_ERROR(ReadOrTruncated(header_bytes.data(), length, "the header"));
   const uint64_t at = kPreambleSize + kHeaderLengthSize;
-  if (!header.ParseFromString(header_bytes)) {
-    return Corrupt(at, "header is not a valid dtm.v1.Header");
+  if (Status decoded = DecodeCanonical(header_bytes, &header); !decoded.ok()) {
+    return Corrupt(at, "header: " + decoded.message());
+  }
+  if (Status times = CheckTimestamps(header); !times.ok()) {
+    return Corrupt(at, "header." + times.message());
   }
   if (header.schema() != kSchemaId) {
     return Corrupt(at, "header.schema is " + internal::QuoteForMessage(header.schema()) +
@@ -505,9 +509,10 @@ StatusOr<bool> ManifestReader::Next(v1::Record* record) {
   std::string_view bytes;
   DTM_ASSIGN_OR_RETURN(const bool more, impl_->NextBytes(&bytes));
   if (!more) return false;
-  if (!record->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-    return Status::Corruption(impl_->path + ": record " + Num(impl_->records - 1) +
-                              ": not a valid dtm.v1.Record");
+  Status decoded = DecodeCanonical(bytes, record);
+  if (!decoded.ok()) {
+    return Status::Corruption(impl_->path + ": record " + Num(impl_->records - 1),
+                              decoded.message());
   }
   return true;
 }

@@ -60,9 +60,9 @@ class CheckedStream {
       arena_.Reset();
       record_ = google::protobuf::Arena::CreateMessage<v1::Record>(&arena_);
     }
-    if (!record_->ParseFromArray(bytes_.data(), static_cast<int>(bytes_.size()))) {
-      return Status::Corruption(path + ": record " + std::to_string(index) +
-                                ": not a valid dtm.v1.Record");
+    Status decoded = DecodeCanonical(bytes_, record_);
+    if (!decoded.ok()) {
+      return Status::Corruption(path + ": record " + std::to_string(index), decoded.message());
     }
     leaf_hash_ = MerkleLeafHash(bytes_);
     return Accept(record_);

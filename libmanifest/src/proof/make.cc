@@ -12,6 +12,7 @@
 #include "base/posix_file.h"
 #include "dtm/merkle.h"
 #include "dtm/proof.h"
+#include "dtm/records.h"
 #include "lookup/key_trees.h"
 #include "lookup/neighbours.h"
 #include "proof/format.h"
@@ -31,8 +32,8 @@ Status RecordError(const std::string& path, uint64_t index, const std::string& w
 
 StatusOr<v1::Record> Decode(const std::string& path, uint64_t index, std::string_view bytes) {
   v1::Record record;
-  if (!record.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-    return RecordError(path, index, "does not decode as a dtm.v1.Record");
+  if (Status decoded = DecodeCanonical(bytes, &record); !decoded.ok()) {
+    return RecordError(path, index, decoded.message());
   }
   return record;
 }

@@ -7,8 +7,10 @@
 #include <string>
 
 #include "attestation/format.h"
+#include "base/text.h"
 #include "dtm/merkle.h"
 #include "dtm/proof.h"
+#include "dtm/records.h"
 #include "proof/format.h"
 
 namespace dtm {
@@ -62,6 +64,23 @@ bool ProofVerifier::CheckStatement() {
   if (!parsed.ok()) {
     return Fail("statement", "predicate.header is not a dtm.v1.Header: " + parsed.ToString());
   }
+  // Only the exact mapping a signer writes: no camelCase names, numbers for
+  // strings, nulls or defaults that a lenient parser would accept, and the
+  // schema this reader reads (spec/proof.md, check 3).
+  auto canonical = internal::CanonicalHeaderJson(result_->header);
+  if (!canonical.ok() || *canonical != statement_.header_json) {
+    return Fail("statement",
+                "predicate.header is not the protobuf JSON mapping of the dtm.v1.Header it "
+                "decodes to, as a signer writes it (attestation.md, \"Predicate\")");
+  }
+  if (result_->header.schema() != kSchemaId) {
+    return Fail("statement", "predicate.header.schema is " +
+                                 internal::QuoteForMessage(result_->header.schema()) +
+                                 ", expected '" + std::string(kSchemaId) + "'");
+  }
+  if (Status times = CheckTimestamps(result_->header); !times.ok()) {
+    return Fail("statement", "predicate.header." + times.message());
+  }
   const Proof& proof = result_->proof;
   const v1::Header& header = result_->header;
   if (proof.merkle_root != statement_.merkle_root ||
@@ -91,8 +110,8 @@ bool ProofVerifier::CheckEntry(size_t i) {
 
   v1::Record record;
   const bool lookup = proof.type == Proof::Type::kLookup;
-  if (!record.ParseFromString(entry.record) || record.kind_case() == v1::Record::KIND_NOT_SET ||
-      (record.has_document() && !lookup)) {
+  if (!DecodeCanonical(entry.record, &record).ok() ||
+      record.kind_case() == v1::Record::KIND_NOT_SET || (record.has_document() && !lookup)) {
     return Fail("record",
                 name + (lookup ? ": the bytes do not decode as a source, a file or a "
                                  "document entry"
@@ -262,8 +281,8 @@ bool ProofVerifier::CheckSourceList() {
     const ProofEntry& entry = proof.entries[i];
     const std::string name = "sources[" + std::to_string(i) + "]";
     v1::Record record;
-    if (!record.ParseFromString(entry.record) || !record.has_source()) {
-      return Fail("record", name + ": the bytes do not decode as a source");
+    if (!DecodeCanonical(entry.record, &record).ok() || !record.has_source()) {
+      return Fail("record", name + ": the bytes are not the canonical encoding of a source");
     }
     if (!result_->records.empty() &&
         !(result_->records.back().source().id() < record.source().id())) {

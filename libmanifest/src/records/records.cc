@@ -1,6 +1,12 @@
 // The record rules and canonical order of spec/container.md.
 #include "dtm/records.h"
 
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include <google/protobuf/timestamp.pb.h>
+
+#include <climits>
+
 #include "base/text.h"
 
 #include <algorithm>
@@ -54,6 +60,76 @@ Status CheckSegments(std::string_view path) {
 bool AddChecked(uint64_t* sum, uint64_t value) { return !__builtin_add_overflow(*sum, value, sum); }
 
 }  // namespace
+
+Status DecodeCanonical(std::string_view bytes, google::protobuf::Message* message) {
+  const std::string type = message->GetDescriptor()->full_name();
+  if (bytes.size() > static_cast<size_t>(INT_MAX) ||
+      !message->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return Status::Corruption("not a valid " + type);
+  }
+  const size_t decoded_size = message->ByteSizeLong();
+  message->DiscardUnknownFields();
+  if (message->ByteSizeLong() != decoded_size) {
+    return Status::Corruption("not in canonical encoding: " + type + " with unknown fields");
+  }
+  std::string canonical;
+  canonical.reserve(decoded_size);
+  google::protobuf::io::StringOutputStream stream(&canonical);
+  {
+    google::protobuf::io::CodedOutputStream out(&stream);
+    out.SetSerializationDeterministic(true);
+    message->SerializeWithCachedSizes(&out);
+  }
+  if (canonical != bytes) {
+    return Status::Corruption("not in canonical encoding: the " + std::to_string(bytes.size()) +
+                              " bytes decode to a " + type + " whose encoding has " +
+                              std::to_string(canonical.size()) +
+                              " (a repeated or padded field, or two members of a oneof)");
+  }
+  return Status::Ok();
+}
+
+namespace {
+
+constexpr int64_t kMinTimestampSeconds = -62135596800;  // 0001-01-01T00:00:00Z
+constexpr int64_t kMaxTimestampSeconds = 253402300799;  // 9999-12-31T23:59:59Z
+
+Status CheckTimestampsIn(const google::protobuf::Message& message, const std::string& where) {
+  const google::protobuf::Reflection* reflection = message.GetReflection();
+  std::vector<const google::protobuf::FieldDescriptor*> fields;
+  reflection->ListFields(message, &fields);
+  for (const google::protobuf::FieldDescriptor* field : fields) {
+    if (field->cpp_type() != google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE) continue;
+    const int count = field->is_repeated() ? reflection->FieldSize(message, field) : 1;
+    for (int i = 0; i < count; ++i) {
+      const google::protobuf::Message& sub = field->is_repeated()
+                                                 ? reflection->GetRepeatedMessage(message, field, i)
+                                                 : reflection->GetMessage(message, field);
+      std::string name = where.empty() ? field->name() : where + "." + field->name();
+      if (field->is_repeated()) name += "[" + std::to_string(i) + "]";
+      if (field->message_type()->full_name() == "google.protobuf.Timestamp") {
+        const auto& t = static_cast<const google::protobuf::Timestamp&>(sub);
+        if (t.seconds() < kMinTimestampSeconds || t.seconds() > kMaxTimestampSeconds ||
+            t.nanos() < 0 || t.nanos() > 999999999) {
+          return Status::Corruption(name,
+                                    "a time outside years 1 to 9999 or with nanos outside "
+                                    "0 to 999999999 (seconds " +
+                                        std::to_string(t.seconds()) + ", nanos " +
+                                        std::to_string(t.nanos()) + ")");
+        }
+        continue;
+      }
+      DTM_RETURN_IF_ERROR(CheckTimestampsIn(sub, name));
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status CheckTimestamps(const google::protobuf::Message& message) {
+  return CheckTimestampsIn(message, "");
+}
 
 Status ValidateSourceId(std::string_view id) {
   if (id.empty()) return Status::InvalidArgument("source id is empty");
@@ -231,6 +307,9 @@ Status RecordSequence::AddSource(const v1::Source& source) {
   const std::string what = "source " + internal::QuoteForMessage(id);
   if (seen_file_) return Status::InvalidArgument(what + " after the files (sources come first)");
   if (Status s = ValidateSourceId(id); !s.ok()) return s.WithContext(what);
+  if (Status s = CheckTimestamps(source); !s.ok()) {
+    return Status::InvalidArgument(what + ": " + s.message());
+  }
   if (!sources_.empty()) {
     const std::string& last = sources_.back().id;
     if (id == last) return Status::InvalidArgument("duplicate " + what);
