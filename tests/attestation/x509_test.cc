@@ -3,6 +3,7 @@
 // and the certificate rows of the tamper matrix.
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -264,6 +265,45 @@ TEST(CertificateTest, ParsesPemChainsAndRejectsOtherBlocks) {
   EXPECT_FALSE(Certificate::FromDer(root.cert.der().substr(0, 50)).ok());
   Status no_roots = VerifyCertificateChain(mid.cert, {}, {}, std::nullopt, nullptr);
   EXPECT_EQ(no_roots.code(), StatusCode::kInvalidArgument);
+}
+
+// Certificates OpenSSL parses but RFC 5280 does not allow are refused when
+// read (spec/attestation.md, "Certificates"): two verifiers must not disagree.
+TEST(CertificateFormTest, MalformedTimesAndStringsAreRefused) {
+  const PrivateKey key = PrivateKey::Generate(SignatureAlgorithm::kEcdsaP256Sha256).value();
+  const Certificate good = IssueCertificate(LeafSpec(), key, nullptr);
+  auto edit = [&](const std::function<void(X509*)>& change) {
+    const auto* p = reinterpret_cast<const unsigned char*>(good.der().data());
+    X509* cert = d2i_X509(nullptr, &p, static_cast<long>(good.der().size()));
+    change(cert);
+    auto evp = signing_test::internal::ToEvp(key);
+    X509_sign(cert, evp.get(), EVP_sha256());
+    unsigned char* der = nullptr;
+    const int len = i2d_X509(cert, &der);
+    std::string bytes(reinterpret_cast<char*>(der), static_cast<size_t>(len));
+    OPENSSL_free(der);
+    X509_free(cert);
+    return Certificate::FromDer(bytes);
+  };
+  EXPECT_TRUE(edit([](X509*) {}).ok());
+  auto no_seconds = edit([](X509* c) {
+    ASN1_TIME_set_string(X509_getm_notBefore(c), "2601010000Z");  // UTCTime without seconds
+  });
+  ASSERT_FALSE(no_seconds.ok());
+  EXPECT_NE(no_seconds.status().message().find("RFC 5280"), std::string::npos)
+      << no_seconds.status().message();
+  auto offset =
+      edit([](X509* c) { ASN1_TIME_set_string(X509_getm_notAfter(c), "260201000000+0100"); });
+  EXPECT_FALSE(offset.ok());
+  // OpenSSL cannot make such a name; the bytes are changed in place (the
+  // subject, second of the two names of this self-signed certificate).
+  std::string bad_name = good.der();
+  const size_t at = bad_name.rfind("Acme Lab Signer");
+  ASSERT_NE(at, std::string::npos);
+  bad_name[at + 14] = '\xff';
+  auto bad_utf8 = Certificate::FromDer(bad_name);
+  ASSERT_FALSE(bad_utf8.ok());
+  EXPECT_EQ(bad_utf8.status().code(), StatusCode::kInvalidArgument) << bad_utf8.status().message();
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include <memory>
 #include <string>
 
+#include "base/text.h"
 #include "crypto/cert_store.h"
 #include "crypto/openssl_ptr.h"
 #include "crypto/openssl_util.h"
@@ -81,6 +82,66 @@ Status Fail(CertificateProblem* problem, CertificateProblem::Kind kind, std::str
   return Status::VerificationFailed(message);
 }
 
+// RFC 5280 4.1.2.5: UTCTime "YYMMDDHHMMSSZ", GeneralizedTime
+// "YYYYMMDDHHMMSSZ": seconds present, no fraction, no offset.
+bool IsRfc5280Time(const ASN1_TIME* t) {
+  if (t == nullptr || ASN1_TIME_check(t) != 1) return false;
+  const size_t want = ASN1_STRING_type(t) == V_ASN1_UTCTIME ? 13 : 15;
+  if (static_cast<size_t>(ASN1_STRING_length(t)) != want) return false;
+  const auto* d = ASN1_STRING_get0_data(t);
+  for (size_t i = 0; i + 1 < want; ++i) {
+    if (d[i] < '0' || d[i] > '9') return false;
+  }
+  return d[want - 1] == 'Z';
+}
+
+// The strings of a name are what their type says: UTF8String valid UTF-8,
+// PrintableString and IA5String ASCII of their sets (RFC 5280 4.1.2.4).
+bool HasValidStrings(const X509_NAME* name) {
+  for (int i = 0; i < X509_NAME_entry_count(name); ++i) {
+    const ASN1_STRING* value = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, i));
+    const std::string_view text(reinterpret_cast<const char*>(ASN1_STRING_get0_data(value)),
+                                static_cast<size_t>(ASN1_STRING_length(value)));
+    switch (ASN1_STRING_type(value)) {
+      case V_ASN1_UTF8STRING:
+        if (!internal::IsValidUtf8(text)) return false;
+        break;
+      case V_ASN1_PRINTABLESTRING:
+      case V_ASN1_IA5STRING:
+        for (char c : text) {
+          if (static_cast<unsigned char>(c) >= 0x80 || c == '\0') return false;
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  return true;
+}
+
+// Checks the parts of a certificate that OpenSSL parses without judging.
+Status CheckWellFormed(X509* cert) {
+  if (!IsRfc5280Time(X509_get0_notBefore(cert)) || !IsRfc5280Time(X509_get0_notAfter(cert))) {
+    return Status::InvalidArgument(
+        "validity time is not RFC 5280 UTCTime or GeneralizedTime (YYMMDDHHMMSSZ, "
+        "YYYYMMDDHHMMSSZ)");
+  }
+  if (!HasValidStrings(X509_get_subject_name(cert)) ||
+      !HasValidStrings(X509_get_issuer_name(cert))) {
+    return Status::InvalidArgument(
+        "a name holds a string that is not valid for its type (UTF8String not UTF-8, "
+        "PrintableString or IA5String not ASCII)");
+  }
+  for (const std::string& alt : AltNames(cert)) {
+    for (char c : alt) {
+      if (static_cast<unsigned char>(c) >= 0x80 || c == '\0') {
+        return Status::InvalidArgument("a subject alternative name is not an ASCII IA5String");
+      }
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 struct Certificate::Impl {
@@ -94,6 +155,7 @@ struct Certificate::Impl {
 
 StatusOr<Certificate> Certificate::FromDer(std::string_view der) {
   DTM_ASSIGN_OR_RETURN(X509Ptr cert, DecodeDer(der));
+  DTM_RETURN_IF_ERROR(CheckWellFormed(cert.get()));
   auto impl = std::make_shared<Impl>();
   impl->der = std::string(der);
   impl->subject = NameToString(X509_get_subject_name(cert.get()));
