@@ -36,6 +36,8 @@ Status ValidateSourceId(std::string_view id);
 // do not decode, "not in canonical encoding: ..." when they decode to
 // something that encodes otherwise.
 Status DecodeCanonical(std::string_view bytes, google::protobuf::Message* message);
+// The same for a record, faster for file and document entries (no reflection).
+Status DecodeCanonical(std::string_view bytes, v1::Record* record);
 
 // OK when every google.protobuf.Timestamp in `message` can be written as
 // RFC 3339: seconds from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z, nanos

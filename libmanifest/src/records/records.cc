@@ -89,6 +89,44 @@ Status DecodeCanonical(std::string_view bytes, google::protobuf::Message* messag
   return Status::Ok();
 }
 
+Status DecodeCanonical(std::string_view bytes, v1::Record* record) {
+  if (!record->has_file() && !record->has_document()) {
+    // Sources (few) and anything else: the general, reflective check.
+    if (bytes.size() > static_cast<size_t>(INT_MAX) ||
+        !record->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+      return Status::Corruption("not a valid dtm.v1.Record");
+    }
+    if (!record->has_file() && !record->has_document()) {
+      return DecodeCanonical(bytes, static_cast<google::protobuf::Message*>(record));
+    }
+  } else if (bytes.size() > static_cast<size_t>(INT_MAX) ||
+             !record->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return Status::Corruption("not a valid dtm.v1.Record");
+  }
+  // FileEntry and DocumentEntry hold no message fields: unknown fields can
+  // only be in them or in the Record.
+  auto has_unknown = [](const google::protobuf::Message& m) {
+    return !m.GetReflection()->GetUnknownFields(m).empty();
+  };
+  const bool unknown =
+      has_unknown(*record) ||
+      (record->has_file() ? has_unknown(record->file()) : has_unknown(record->document()));
+  if (unknown) {
+    return Status::Corruption("not in canonical encoding: dtm.v1.Record with unknown fields");
+  }
+  const size_t size = record->ByteSizeLong();
+  thread_local std::string canonical;
+  canonical.resize(size);
+  if (size == bytes.size()) {
+    record->SerializeWithCachedSizesToArray(reinterpret_cast<uint8_t*>(canonical.data()));
+    if (std::string_view(canonical) == bytes) return Status::Ok();
+  }
+  return Status::Corruption("not in canonical encoding: the " + std::to_string(bytes.size()) +
+                            " bytes decode to a dtm.v1.Record whose encoding has " +
+                            std::to_string(size) +
+                            " (a repeated or padded field, or two members of a oneof)");
+}
+
 namespace {
 
 constexpr int64_t kMinTimestampSeconds = -62135596800;  // 0001-01-01T00:00:00Z
