@@ -1,4 +1,6 @@
 // dtm: the command-line client of libmanifest.
+#include <google/protobuf/stubs/logging.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
@@ -46,6 +48,9 @@ int Run(int argc, char** argv);
 
 int main(int argc, char** argv) {
   using namespace dtm::cli;
+  // Malformed input is reported once, by the Status that names the file and
+  // the place; the protobuf library's own log lines would repeat it raw.
+  google::protobuf::SetLogHandler(nullptr);
   // Everything dtm prints goes through TerminalText (spec/cli.md, "Text from
   // inputs"); the progress line alone writes to stderr itself.
   std::streambuf* const stdout_buf = std::cout.rdbuf();
