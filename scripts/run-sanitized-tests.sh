@@ -13,6 +13,9 @@ jobs=${DTM_JOBS:-2}
 # mistake for an ordinary failure exit code it expects.
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:strict_string_checks=1:check_initialization_order=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+# Leaks inside third-party libraries the tests load (SoftHSM2), listed with
+# their reasons in the file.
+export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$(pwd)/tests/sanitizers/lsan.supp:print_suppressions=0}"
 # g++ 12's -Wmaybe-uninitialized gives false positives under -fsanitize (in
 # <regex>, for one); the ordinary build keeps it, with -Werror.
 # -O1 -g1: the sanitizers' usual trade-off; quicker to compile than -O2 -g,
