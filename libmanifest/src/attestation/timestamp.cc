@@ -55,8 +55,15 @@ StatusOr<std::string> AddTimestamps(std::string_view bundle_json, const Timestam
                                                " timestamps; the limit is " +
                                                std::to_string(kMaxTimestamps));
   }
-  // Edited as JSON, so that members DTM does not use (tlogEntries) stay.
-  auto json = nlohmann::ordered_json::parse(bundle_json);
+  // Edited as JSON, so that members DTM does not use (tlogEntries) stay. The
+  // text parsed strictly above, so neither parse nor dump throws; the guard
+  // keeps exceptions from crossing the API all the same.
+  nlohmann::ordered_json json;
+  try {
+    json = nlohmann::ordered_json::parse(bundle_json);
+  } catch (const nlohmann::json::exception& e) {
+    return Status::Internal("bundle", e.what());
+  }
   auto& list = json["verificationMaterial"]["timestampVerificationData"]["rfc3161Timestamps"];
   if (list.is_null()) list = nlohmann::ordered_json::array();
   for (const std::string& url : options.tsa_urls) {
@@ -65,7 +72,11 @@ StatusOr<std::string> AddTimestamps(std::string_view bundle_json, const Timestam
       list.push_back({{"signedTimestamp", internal::Base64Encode(token)}});
     }
   }
-  return json.dump(2) + "\n";
+  try {
+    return json.dump(2) + "\n";
+  } catch (const nlohmann::json::exception& e) {
+    return Status::Internal("bundle", e.what());
+  }
 }
 
 }  // namespace dtm
