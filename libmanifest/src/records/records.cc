@@ -61,17 +61,34 @@ bool AddChecked(uint64_t* sum, uint64_t value) { return !__builtin_add_overflow(
 
 }  // namespace
 
-Status DecodeCanonical(std::string_view bytes, google::protobuf::Message* message) {
-  const std::string type = message->GetDescriptor()->full_name();
+namespace {
+
+Status ParseWhole(std::string_view bytes, google::protobuf::Message* message) {
   if (bytes.size() > static_cast<size_t>(INT_MAX) ||
       !message->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-    return Status::Corruption("not a valid " + type);
+    return Status::Corruption("not a valid " + message->GetDescriptor()->full_name());
   }
+  return Status::Ok();
+}
+
+Status NotCanonical(const google::protobuf::Message& message, size_t stored, size_t canonical) {
+  return Status::Corruption("not in canonical encoding: the " + std::to_string(stored) +
+                            " bytes decode to a " + message.GetDescriptor()->full_name() +
+                            " whose encoding has " + std::to_string(canonical) +
+                            " (a repeated or padded field, or two members of a oneof)");
+}
+
+Status UnknownFields(const google::protobuf::Message& message) {
+  return Status::Corruption("not in canonical encoding: " + message.GetDescriptor()->full_name() +
+                            " with unknown fields");
+}
+
+// The check of DecodeCanonical on a message parsed from `bytes`, by
+// reflection: any message type.
+Status CheckCanonical(std::string_view bytes, google::protobuf::Message* message) {
   const size_t decoded_size = message->ByteSizeLong();
   message->DiscardUnknownFields();
-  if (message->ByteSizeLong() != decoded_size) {
-    return Status::Corruption("not in canonical encoding: " + type + " with unknown fields");
-  }
+  if (message->ByteSizeLong() != decoded_size) return UnknownFields(*message);
   std::string canonical;
   canonical.reserve(decoded_size);
   google::protobuf::io::StringOutputStream stream(&canonical);
@@ -80,51 +97,36 @@ Status DecodeCanonical(std::string_view bytes, google::protobuf::Message* messag
     out.SetSerializationDeterministic(true);
     message->SerializeWithCachedSizes(&out);
   }
-  if (canonical != bytes) {
-    return Status::Corruption("not in canonical encoding: the " + std::to_string(bytes.size()) +
-                              " bytes decode to a " + type + " whose encoding has " +
-                              std::to_string(canonical.size()) +
-                              " (a repeated or padded field, or two members of a oneof)");
-  }
+  if (canonical != bytes) return NotCanonical(*message, bytes.size(), canonical.size());
   return Status::Ok();
 }
 
+}  // namespace
+
+Status DecodeCanonical(std::string_view bytes, google::protobuf::Message* message) {
+  DTM_RETURN_IF_ERROR(ParseWhole(bytes, message));
+  return CheckCanonical(bytes, message);
+}
+
 Status DecodeCanonical(std::string_view bytes, v1::Record* record) {
-  if (!record->has_file() && !record->has_document()) {
-    // Sources (few) and anything else: the general, reflective check.
-    if (bytes.size() > static_cast<size_t>(INT_MAX) ||
-        !record->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-      return Status::Corruption("not a valid dtm.v1.Record");
-    }
-    if (!record->has_file() && !record->has_document()) {
-      return DecodeCanonical(bytes, static_cast<google::protobuf::Message*>(record));
-    }
-  } else if (bytes.size() > static_cast<size_t>(INT_MAX) ||
-             !record->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-    return Status::Corruption("not a valid dtm.v1.Record");
-  }
-  // FileEntry and DocumentEntry hold no message fields: unknown fields can
-  // only be in them or in the Record.
+  DTM_RETURN_IF_ERROR(ParseWhole(bytes, record));
+  // Sources are few: the general check. FileEntry and DocumentEntry hold no
+  // message fields, so unknown fields can only be in them or in the Record.
+  if (!record->has_file() && !record->has_document()) return CheckCanonical(bytes, record);
   auto has_unknown = [](const google::protobuf::Message& m) {
     return !m.GetReflection()->GetUnknownFields(m).empty();
   };
-  const bool unknown =
-      has_unknown(*record) ||
-      (record->has_file() ? has_unknown(record->file()) : has_unknown(record->document()));
-  if (unknown) {
-    return Status::Corruption("not in canonical encoding: dtm.v1.Record with unknown fields");
+  if (has_unknown(*record) ||
+      (record->has_file() ? has_unknown(record->file()) : has_unknown(record->document()))) {
+    return UnknownFields(*record);
   }
   const size_t size = record->ByteSizeLong();
+  if (size != bytes.size()) return NotCanonical(*record, bytes.size(), size);
   thread_local std::string canonical;
   canonical.resize(size);
-  if (size == bytes.size()) {
-    record->SerializeWithCachedSizesToArray(reinterpret_cast<uint8_t*>(canonical.data()));
-    if (std::string_view(canonical) == bytes) return Status::Ok();
-  }
-  return Status::Corruption("not in canonical encoding: the " + std::to_string(bytes.size()) +
-                            " bytes decode to a dtm.v1.Record whose encoding has " +
-                            std::to_string(size) +
-                            " (a repeated or padded field, or two members of a oneof)");
+  record->SerializeWithCachedSizesToArray(reinterpret_cast<uint8_t*>(canonical.data()));
+  if (std::string_view(canonical) != bytes) return NotCanonical(*record, bytes.size(), size);
+  return Status::Ok();
 }
 
 namespace {
